@@ -1,0 +1,43 @@
+// Numbered migrations, applied in one transaction. Versions go up in steps of 10 so a
+// hotfix can slot in between. A store written by a newer Madoguchi is refused, never
+// "migrated down": a downgraded terminal must not corrupt what a newer one wrote.
+
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { StoreError } from '../errors';
+import m0010 from './0010-staff-and-settings';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m0010];
+
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.at(-1)?.version ?? 0;
+}
+
+export function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  for (let i = 1; i < migrations.length; i += 1) {
+    const prev = migrations[i - 1];
+    const next = migrations[i];
+    if (prev && next && next.version <= prev.version) {
+      throw new Error(`Migrations out of order: ${prev.version} then ${next.version}`);
+    }
+  }
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = latestVersion(migrations);
+  if (current > latest) {
+    throw new StoreError(
+      'STORE_FROM_NEWER_VERSION',
+      `The case store was written by a newer Madoguchi (schema ${current}, this version knows ${latest}). Install the newer version.`,
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const migration of pending) migration.up(db);
+    db.pragma(`user_version = ${latest}`);
+  })();
+}

@@ -1,0 +1,82 @@
+// Electron's entry (built to dist/main/app.cjs). It only wires: the counter's services come
+// from main/core/services.ts exactly as in the CLI and the Playwright bridge, and every
+// security setting comes from the pure modules in main/app/, which the unit tests check.
+
+import { app, dialog, session } from 'electron';
+import { ReaderManager } from '../../card/reader-manager';
+import { createSmartcardPort } from '../../card/smartcard-port';
+import { createCounterServices, type CounterServices } from '../../core/services';
+import { createLogger } from '../../log/logger';
+import { appLayout } from '../app-layout';
+import { TRUSTED_ORIGINS } from '../origin';
+import { startupDialog } from '../startup-error';
+import { guardAllWebContents, hardenSession } from './guards';
+import { forwardEvents, registerCalls } from './ipc';
+import { safeStorageKeyProvider } from './keystore';
+import { registerAppScheme, serveApp } from './protocol';
+import { createMainWindow } from './window';
+
+const log = createLogger({ scope: 'app' });
+
+// One counter per OS user: a second instance would open the same store as a second writer.
+if (app.requestSingleInstanceLock()) {
+  // Everything below must happen before 'ready'.
+  app.enableSandbox();
+  registerAppScheme();
+  guardAllWebContents(log.child('guard'));
+  app.whenReady().then(start).catch(failStartup);
+} else {
+  app.quit();
+}
+
+async function start(): Promise<void> {
+  const layout = appLayout(app.getAppPath());
+  // Guards and the protocol are in place before any page can exist.
+  hardenSession(session.defaultSession, log.child('session'));
+  serveApp(layout.rendererDir, log.child('protocol'));
+
+  const services = await createCounterServices({
+    dataDir: app.getPath('userData'),
+    keyProvider: safeStorageKeyProvider(log.child('keystore')),
+    host: 'electron',
+    log,
+    trustedOrigins: TRUSTED_ORIGINS,
+    readers: new ReaderManager({ port: createSmartcardPort(), log }),
+  });
+  closeOnQuit(services);
+  registerCalls(services.dispatch);
+
+  const window = createMainWindow({
+    preloadPath: layout.preloadPath,
+    packaged: app.isPackaged,
+    contentProtection: false,
+    log: log.child('window'),
+  });
+  window.on('closed', forwardEvents(services.bus, window.webContents));
+  app.on('second-instance', () => {
+    if (window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+}
+
+/** Quit waits for the store to close, so the last transaction is checkpointed cleanly. */
+function closeOnQuit(services: CounterServices): void {
+  let closing = false;
+  app.on('will-quit', (event) => {
+    if (closing) return;
+    closing = true;
+    event.preventDefault();
+    services
+      .close()
+      .catch((error: unknown) => log.error('closing the services failed', { error }))
+      .finally(() => app.quit());
+  });
+}
+
+function failStartup(error: unknown): void {
+  log.error('startup failed', { error });
+  const { title, message } = startupDialog(error);
+  dialog.showErrorBox(title, message);
+  app.exit(1);
+}

@@ -1,0 +1,139 @@
+// Keeps the counter's view of card readers current: which readers exist, whether a card is in
+// each, and whether the smart-card service runs at all. When the service is down (not started,
+// crashed, restarted by IT) the manager keeps trying in the background, so readers come back
+// on their own and the clerk never restarts the app for it.
+
+import type { ReaderSnapshot } from '../../preload/contract';
+import type { Logger } from '../log/logger';
+import { asCardError, describeError, type CardError } from './errors';
+import type { ReaderPort, ReaderSession } from './reader-port';
+import { sameSnapshot, serviceRunning, serviceUnavailable } from './snapshot';
+
+export interface ReaderManagerOptions {
+  port: ReaderPort;
+  log: Logger;
+  /** Pause between attempts to reach a stopped service. */
+  retryMs?: number;
+  /**
+   * Longest wait for a PC/SC event before the reader list is read again anyway: pcsc-lite
+   * misses a reader attached between listing and waiting, and this bounds that blind spot.
+   */
+  relistMs?: number;
+}
+
+type Listener = (snapshot: ReaderSnapshot) => void;
+
+export class ReaderManager {
+  private readonly port: ReaderPort;
+  private readonly log: Logger;
+  private readonly retryMs: number;
+  private readonly relistMs: number;
+  private readonly listeners = new Set<Listener>();
+  private current = serviceUnavailable();
+  /** The code last logged for the service being unavailable, so retries do not flood the log. */
+  private lastProblem: CardError['code'] | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private session: ReaderSession | undefined;
+  private wakeUp: (() => void) | undefined;
+
+  constructor(options: ReaderManagerOptions) {
+    this.port = options.port;
+    this.log = options.log.child('card');
+    this.retryMs = options.retryMs ?? 500;
+    this.relistMs = options.relistMs ?? 1000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.session?.close();
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  snapshot(): ReaderSnapshot {
+    return this.current;
+  }
+
+  /** Called with each new snapshot, once per actual change. Returns the unsubscribe function. */
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.follow();
+      } catch (error) {
+        this.serviceLost(asCardError(error));
+      }
+      if (this.running) await this.pause(this.retryMs);
+    }
+  }
+
+  /** One session: publish the readers after every change until the session fails or stops. */
+  private async follow(): Promise<void> {
+    const session = await this.port.open();
+    this.session = session;
+    try {
+      while (this.running) {
+        this.publish(serviceRunning(session.readers()));
+        if ((await session.waitForChange(this.relistMs)) === 'closed') return;
+      }
+    } finally {
+      this.session = undefined;
+      await session.close();
+    }
+  }
+
+  private serviceLost(error: CardError): void {
+    if (error.code !== this.lastProblem) {
+      this.log.warn('smart-card service unavailable; retrying in the background', {
+        code: error.code,
+        detail: error.detail,
+      });
+      this.lastProblem = error.code;
+    }
+    this.publish(serviceUnavailable());
+  }
+
+  private publish(next: ReaderSnapshot): void {
+    if (sameSnapshot(this.current, next)) return;
+    const previous = this.current;
+    this.current = next;
+    if (next.service === 'running' && previous.service !== 'running') {
+      this.lastProblem = undefined;
+      this.log.info('smart-card service available', { readers: next.readers.length });
+    }
+    this.log.debug('readers changed', { readers: next.readers });
+    for (const listener of this.listeners) {
+      try {
+        listener(next);
+      } catch (error) {
+        this.log.error('reader change listener failed', { error: describeError(error) });
+      }
+    }
+  }
+
+  /** A retry pause that stop() can cut short, and that never keeps the process alive. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.wakeUp = done;
+    });
+  }
+}
