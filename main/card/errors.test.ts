@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { asCardError, CARD_ERROR_CODES, CARD_ERROR_MESSAGES, CardError, cardErrorFromPcsc } from './errors';
+import {
+  asCardError,
+  CARD_ERROR_CODES,
+  CARD_ERROR_MESSAGES,
+  CardError,
+  cardErrorFromPcsc,
+} from './errors';
 import { toCardError } from './smartcard-port';
 
 describe('card errors a clerk can act on', () => {

@@ -88,7 +88,9 @@ export function cardErrorFromPcsc(name: PcscErrorName, cause?: unknown): CardErr
 
 /** For failures that did not come through PC/SC's error codes (e.g. a bug): a reader error. */
 export function asCardError(error: unknown): CardError {
-  return error instanceof CardError ? error : new CardError('READER_ERROR', describeError(error), { cause: error });
+  return error instanceof CardError
+    ? error
+    : new CardError('READER_ERROR', describeError(error), { cause: error });
 }
 
 export function describeError(error: unknown): string {

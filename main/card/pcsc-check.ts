@@ -51,7 +51,9 @@ async function listReaders(port: ReaderPort): Promise<PcscCheckResult> {
     }
   } catch (error) {
     // The administrator reading the doctor wants PC/SC's own words too.
-    return unavailable(error instanceof CardError ? `${error.message} (${error.detail})` : describeError(error));
+    return unavailable(
+      error instanceof CardError ? `${error.message} (${error.detail})` : describeError(error),
+    );
   }
 }
 

@@ -3,7 +3,11 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReaderSnapshot } from '../../preload/contract';
-import { insertPlaceholderCard, PLACEHOLDER_ATR, type InsertedCard } from '../../test/harness/placeholder-card';
+import {
+  insertPlaceholderCard,
+  PLACEHOLDER_ATR,
+  type InsertedCard,
+} from '../../test/harness/placeholder-card';
 import { startPcscd, type PcscdHandle } from '../../test/harness/pcscd';
 import { createMemoryLogger } from '../log/logger';
 import { checkPcsc } from './pcsc-check';
@@ -29,7 +33,11 @@ function snapshotWhere(
     const timer = setTimeout(() => {
       unsubscribe();
       const last = JSON.stringify(manager.snapshot());
-      reject(new Error(`not seen within ${withinMs} ms; last snapshot ${last}; pcscd said:\n${pcscdOutput()}`));
+      reject(
+        new Error(
+          `not seen within ${withinMs} ms; last snapshot ${last}; pcscd said:\n${pcscdOutput()}`,
+        ),
+      );
     }, withinMs);
     const unsubscribe = manager.onChange((snapshot) => {
       if (!wanted(snapshot)) return;
@@ -152,7 +160,10 @@ describe('madoguchi doctor’s smart-card check, with the real pcscd', () => {
 
   it('lists the readers and says in which one a card is', async () => {
     pcscd = await startPcscd();
-    const manager = new ReaderManager({ port: createSmartcardPort(), log: createMemoryLogger().log });
+    const manager = new ReaderManager({
+      port: createSmartcardPort(),
+      log: createMemoryLogger().log,
+    });
     manager.start();
     const card = await insertPlaceholderCard(pcscd.ports[1] as number);
     try {

@@ -6,7 +6,9 @@ import { createSmartcardPort } from './smartcard-port';
 
 /** A smartcard port whose native module is missing, counting how often the manager tries it. */
 function portWithoutBinding(onAttempt: (attempt: number) => void): ReaderPort {
-  const inner = createSmartcardPort(() => Promise.reject(new Error("Cannot find module 'smartcard'")));
+  const inner = createSmartcardPort(() =>
+    Promise.reject(new Error("Cannot find module 'smartcard'")),
+  );
   let attempts = 0;
   return {
     open: () => {
@@ -48,7 +50,11 @@ describe('the reader manager without a usable PC/SC binding', () => {
     const { log } = createMemoryLogger();
     let attempted!: () => void;
     const firstAttempt = new Promise<void>((resolve) => (attempted = resolve));
-    const manager = new ReaderManager({ port: portWithoutBinding(() => attempted()), log, retryMs: 3_600_000 });
+    const manager = new ReaderManager({
+      port: portWithoutBinding(() => attempted()),
+      log,
+      retryMs: 3_600_000,
+    });
 
     manager.start();
     await firstAttempt;

@@ -113,7 +113,10 @@ export class ReaderManager {
       this.lastProblem = undefined;
       this.log.info('smart-card service available', { readers: next.readers.length });
     }
-    this.log.debug('readers changed', { readers: next.readers });
+    // Not the ReaderInfo objects: the logger redacts every field called "name".
+    this.log.debug('readers changed', {
+      readers: next.readers.map((reader) => `${reader.name}: ${reader.card}`),
+    });
     for (const listener of this.listeners) {
       try {
         listener(next);

@@ -2,11 +2,14 @@
 // ABI-stable: one build serves Node (CLI, tests) and every Electron version, no rebuild.
 //
 // Uses the low-level Context, not the package's Devices/ReaderMonitor, because (measured with
-// pcsc-lite 1.9.9, see reader-manager.pcsc.test.ts):
+// pcsc-lite 1.9.9; reader-manager.pcsc.test.ts pins the restart behaviour):
 // - a context never recovers once pcscd stops or restarts ("PC/SC service not running" for
 //   ever, while `isValid` stays true); ReaderMonitor keeps its dead context and emits that
 //   error every second, and its stop() blocks the event loop for up to a second;
 // - Devices also connects to every inserted card, which holds the card powered and shared.
+//
+// Known limit: new Context() and listReaders() run on the JS thread. pcscd gone is instant
+// (an error); pcscd hung (accepting but not answering) blocks the thread without a limit.
 
 import type * as Smartcard from 'smartcard';
 import type { ReaderState } from 'smartcard';
@@ -25,7 +28,9 @@ const PNP_NOTIFICATION = '\\\\?PnP?\\Notification';
  * @param load how to load the binding; a failing load (native module missing or built for
  *   another ABI) makes the service 'unavailable' with the reason, instead of a crash.
  */
-export function createSmartcardPort(load: () => Promise<Binding> = () => import('smartcard')): ReaderPort {
+export function createSmartcardPort(
+  load: () => Promise<Binding> = () => import('smartcard'),
+): ReaderPort {
   let binding: Promise<Binding> | undefined;
   return {
     async open() {
@@ -34,9 +39,8 @@ export function createSmartcardPort(load: () => Promise<Binding> = () => import(
       try {
         loaded = await binding;
       } catch (error) {
-        throw new CardError('READER_SERVICE_UNAVAILABLE', `PC/SC binding not loaded: ${describeError(error)}`, {
-          cause: error,
-        });
+        const detail = `PC/SC binding not loaded: ${describeError(error)}`;
+        throw new CardError('READER_SERVICE_UNAVAILABLE', detail, { cause: error });
       }
       try {
         return new SmartcardSession(new loaded.Context());
@@ -107,7 +111,9 @@ function watch(name: string, state: number): ReaderState {
 
 function toReaderInfo(name: string, state: number, atr: Buffer | null): ReaderInfo {
   const card = cardStateOf(state);
-  return card === 'present' && atr ? { name, card, atr: atr.toString('hex').toUpperCase() } : { name, card };
+  return card === 'present' && atr
+    ? { name, card, atr: atr.toString('hex').toUpperCase() }
+    : { name, card };
 }
 
 /**

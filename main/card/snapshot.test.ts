@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { ReaderInfo } from '../../preload/contract';
 import { sameSnapshot, serviceRunning, serviceUnavailable } from './snapshot';
 
-const reader = (name: string, extra: Partial<ReaderInfo> = {}): ReaderInfo => ({ name, card: 'empty', ...extra });
+const reader = (name: string, extra: Partial<ReaderInfo> = {}): ReaderInfo => ({
+  name,
+  card: 'empty',
+  ...extra,
+});
 const withCard = (name: string, atr = '3B89'): ReaderInfo => reader(name, { card: 'present', atr });
 
 describe('reader snapshots', () => {
   it('the same readers with the same cards are the same snapshot: no event for the clerk', () => {
-    expect(sameSnapshot(serviceRunning([reader('A'), withCard('B')]), serviceRunning([reader('A'), withCard('B')]))).toBe(true);
+    expect(
+      sameSnapshot(
+        serviceRunning([reader('A'), withCard('B')]),
+        serviceRunning([reader('A'), withCard('B')]),
+      ),
+    ).toBe(true);
     expect(sameSnapshot(serviceUnavailable(), serviceUnavailable())).toBe(true);
   });
 

@@ -16,7 +16,9 @@ if [[ $# -eq 0 ]]; then
 fi
 
 # Already inside (a script calling another): a nested namespace would hide the outer pcscd.
-if [[ "${MADOGUCHI_PCSC_NAMESPACE:-}" == 1 ]]; then
+# The variable alone is not trusted: someone may have exported it in a shell on the host.
+if [[ "${MADOGUCHI_PCSC_NAMESPACE:-}" == 1 ]] &&
+  [[ "$(findmnt -n -o FSTYPE --mountpoint /run/pcscd 2>/dev/null)" == tmpfs ]]; then
   exec "$@"
 fi
 

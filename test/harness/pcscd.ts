@@ -50,7 +50,7 @@ export interface PcscdHandle {
 }
 
 export async function startPcscd(options: PcscdOptions = {}): Promise<PcscdHandle> {
-  if (process.env['MADOGUCHI_PCSC_NAMESPACE'] !== '1') {
+  if (process.env['MADOGUCHI_PCSC_NAMESPACE'] !== '1' || !(await privatePcscdDir())) {
     throw new Error(
       'startPcscd refuses to run outside the private PC/SC namespace: run the tests with ' +
         '`bash test/harness/pcsc-namespace.sh npx vitest run --project pcsc`',
@@ -86,9 +86,10 @@ export async function startPcscd(options: PcscdOptions = {}): Promise<PcscdHandl
     child = started;
     started.stdout?.on('data', capture);
     started.stderr?.on('data', capture);
-    // Without a listener a failed spawn (no setpriv, no pcscd) would crash the test process.
-    started.once('error', (error) => capture(Buffer.from(`\n${String(error)}\n`)));
+    // Later errors (a failed kill) must not crash the test process: keep them for diagnosis.
+    started.on('error', (error) => capture(Buffer.from(`\n${String(error)}\n`)));
     try {
+      await spawned(started);
       await waitUntilReady(started, readers, () => output);
     } catch (error) {
       await stop('SIGKILL');
@@ -116,6 +117,18 @@ export async function startPcscd(options: PcscdOptions = {}): Promise<PcscdHandl
       await start();
     },
   };
+}
+
+/**
+ * The variable could have been exported by hand on the host; the namespace's own tmpfs on
+ * /run/pcscd cannot. (/proc/self/mountinfo: field 5 is the mount point, after " - " the type.)
+ */
+async function privatePcscdDir(): Promise<boolean> {
+  const mounts = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  return mounts.split('\n').some((line) => {
+    const [fields = '', fsType = ''] = line.split(' - ');
+    return fields.split(' ')[4] === '/run/pcscd' && fsType.startsWith('tmpfs ');
+  });
 }
 
 /**
@@ -160,7 +173,9 @@ async function waitUntilReady(
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (hasEnded(child)) {
-      throw new Error(`pcscd did not start (${child.exitCode ?? child.signalCode ?? 'no process'}):\n${output()}`);
+      throw new Error(
+        `pcscd did not start (${child.exitCode ?? child.signalCode ?? 'no process'}):\n${output()}`,
+      );
     }
     if ((await socketAccepts(PCSCD_SOCKET)) && (await allListening(readers.map((r) => r.port)))) {
       return;
@@ -194,6 +209,14 @@ async function allListening(ports: number[]): Promise<boolean> {
     listening.add(Number.parseInt(local.split(':')[1] ?? '', 16));
   }
   return ports.every((port) => listening.has(port));
+}
+
+/** Rejects with the reason when the program cannot be started at all (e.g. not installed). */
+function spawned(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
 }
 
 /** Exited, killed, or never started (spawn failed: no pid). */

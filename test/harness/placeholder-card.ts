@@ -61,7 +61,8 @@ export function insertPlaceholderCard(
 
 /** The placeholder's whole "file system": one application, selectable by its AID. */
 export function answer(apdu: Buffer): Buffer {
-  const isSelectByAid = apdu.length >= 5 && apdu[0] === 0x00 && apdu[1] === 0xa4 && apdu[2] === 0x04;
+  const isSelectByAid =
+    apdu.length >= 5 && apdu[0] === 0x00 && apdu[1] === 0xa4 && apdu[2] === 0x04;
   if (!isSelectByAid) return SW_INS_NOT_SUPPORTED;
   const lc = apdu[4] as number;
   // Case 3 (header, Lc, data) or case 4 (the same plus one Le byte).

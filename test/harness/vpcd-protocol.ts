@@ -10,9 +10,7 @@ export const VPCD_CONTROL = {
   getAtr: 0x04,
 } as const;
 
-export type VpcdMessage =
-  | { kind: 'control'; code: number }
-  | { kind: 'apdu'; apdu: Buffer };
+export type VpcdMessage = { kind: 'control'; code: number } | { kind: 'apdu'; apdu: Buffer };
 
 const MAX_PAYLOAD = 0xffff;
 
@@ -31,7 +29,8 @@ export class FrameDecoder {
   private pending: Buffer = Buffer.alloc(0);
 
   push(chunk: Uint8Array): VpcdMessage[] {
-    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+    this.pending =
+      this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
     const messages: VpcdMessage[] = [];
     while (this.pending.length >= 2) {
       const length = this.pending.readUInt16BE(0);
