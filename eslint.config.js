@@ -29,7 +29,34 @@ const NODE_BUILTINS = [
 ];
 const NATIVE = ['better-sqlite3-multiple-ciphers', 'smartcard'];
 
-const noElectron = { paths: [ELECTRON] };
+const NATIVE_OWNERS = {
+  'better-sqlite3-multiple-ciphers': 'Only db/ opens SQLite: use db/open.ts.',
+  smartcard: 'Only main/card/smartcard-port.ts touches the PC/SC binding: use the ReaderPort.',
+};
+
+/** no-restricted-imports for main-side files; later blocks override earlier ones per file. */
+function mainSideBlocks(blocks) {
+  return blocks.map(({ files, allow }) => ({
+    files,
+    ignores: ['main/app/electron/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ELECTRON,
+            ...Object.entries(NATIVE_OWNERS)
+              .filter(([name]) => !allow.includes(name))
+              .map(([name, message]) => ({ name, message })),
+          ],
+          patterns: [
+            { group: ['**/renderer/**'], message: 'main and db never import the renderer.' },
+          ],
+        },
+      ],
+    },
+  }));
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'coverage/**'] },
@@ -51,21 +78,15 @@ export default tseslint.config(
     files: ['scripts/**', 'bin/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
-  {
-    files: ['db/**', 'main/**', 'central/**'],
-    ignores: ['main/app/electron/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...noElectron,
-          patterns: [
-            { group: ['**/renderer/**'], message: 'main and db never import the renderer.' },
-          ],
-        },
-      ],
-    },
-  },
+  // Each native binding has one owner, so the rest of the code never sees it: the store's
+  // SQLite only in db/, the PC/SC binding only behind main/card's reader port.
+  ...mainSideBlocks([
+    { files: ['db/**', 'main/**', 'central/**', 'test/**', 'bench/**'], allow: [] },
+    { files: ['db/**'], allow: ['better-sqlite3-multiple-ciphers'] },
+    { files: ['main/card/smartcard-port.ts'], allow: ['smartcard'] },
+    // The PC/SC transport benchmark measures the binding itself.
+    { files: ['bench/pcsc-*.ts'], allow: ['smartcard'] },
+  ]),
   {
     files: ['domain/**'],
     rules: {

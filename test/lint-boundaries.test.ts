@@ -35,6 +35,9 @@ describe('process boundaries', () => {
     ['domain/example.ts', "import type { Role } from '../preload/contract';"],
     ['preload/contract.ts', "import { openStore } from '../db/open';"],
     ['db/example.ts', "import { App } from '../renderer/app/App';"],
+    ['main/auth/example.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
+    ['main/card/reader-manager.ts', "import { Context } from 'smartcard';"],
+    ['db/example.ts', "import { Context } from 'smartcard';"],
   ])('%s may not import across the boundary: %s', async (file, code) => {
     expect(await restrictedImportErrors(file, code)).toHaveLength(1);
   });
@@ -44,6 +47,8 @@ describe('process boundaries', () => {
     ['preload/index.ts', "import { contextBridge } from 'electron';"],
     ['renderer/home/Home.tsx', "import type { ReaderSnapshot } from '../../preload/contract';"],
     ['main/auth/example.ts', "import { openStore } from '../../db/open';"],
+    ['db/open.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
+    ['main/card/smartcard-port.ts', "import type { Context } from 'smartcard';"],
   ])('%s may import what its process owns: %s', async (file, code) => {
     expect(await restrictedImportErrors(file, code)).toEqual([]);
   });
