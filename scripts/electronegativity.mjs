@@ -33,18 +33,6 @@ const EXCLUDED_CHECKS = {
 /** Findings that are false positives, by check and file, with the reason. */
 const JUSTIFIED = [
   {
-    id: 'CONTEXT_ISOLATION_JS_CHECK',
-    file: 'main/app/electron/window.ts',
-    reason:
-      'webPreferences is a variable from windowWebPreferences(): its type fixes contextIsolation to the literal true; main/app/web-preferences.test.ts and electron-shell.test.ts check it',
-  },
-  {
-    id: 'SANDBOX_JS_CHECK',
-    file: 'main/app/electron/window.ts',
-    reason:
-      'windowWebPreferences() sets sandbox: true (typed literal, tested), and main.ts calls app.enableSandbox() for every renderer',
-  },
-  {
     id: 'AUXCLICK_JS_CHECK',
     file: 'main/app/electron/window.ts',
     reason:

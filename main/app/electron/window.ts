@@ -18,7 +18,7 @@ export interface MainWindowOptions {
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
-  const webPreferences: WebPreferences & Record<UnknownToElectron, never> = windowWebPreferences(
+  const policy: WebPreferences & Record<UnknownToElectron, never> = windowWebPreferences(
     options.preloadPath,
     { packaged: options.packaged },
   );
@@ -30,7 +30,10 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     show: false,
     title: 'Madoguchi',
     backgroundColor: '#ffffff',
-    webPreferences,
+    // The policy decides; the two settings that matter most are also spelled out here, so a
+    // scanner reading this call site (electronegativity) sees them and a future edit of the
+    // policy cannot weaken them unnoticed.
+    webPreferences: { ...policy, contextIsolation: true, sandbox: true },
   });
   window.setContentProtection(options.contentProtection);
   window.once('ready-to-show', () => window.show());
