@@ -10,6 +10,7 @@
 // a missing handler a compile error.
 
 import { z } from 'zod';
+import type { Actor } from '../domain/case-lifecycle';
 
 /** Upper bound for any free-text field crossing the bridge: bad input fails early. */
 export const MAX_TEXT = 200;
@@ -17,7 +18,8 @@ export const MAX_TEXT = 200;
 export const LANGUAGES = ['ja', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export const ROLES = ['clerk', 'supervisor', 'administrator'] as const;
+/** Staff roles; each is an actor of the card lifecycle table (domain/case-lifecycle.ts). */
+export const ROLES = ['clerk', 'supervisor', 'administrator'] as const satisfies readonly Actor[];
 export type Role = (typeof ROLES)[number];
 
 /**
