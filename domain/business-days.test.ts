@@ -11,24 +11,8 @@ import {
   isBusinessDay,
   isYearEndClosure,
 } from './business-days';
-import { type CivilDate, parseIsoDate, toIsoDate } from './japanese-era';
-
-function day(iso: string): CivilDate {
-  const date = parseIsoDate(iso);
-  if (!date) throw new Error(`bad test date ${iso}`);
-  return date;
-}
-
-/** Civil dates drawn through Date's UTC fields: an oracle independent of the code under test. */
-function civilDates(from: string, to: string): fc.Arbitrary<CivilDate> {
-  return fc
-    .date({
-      min: new Date(`${from}T00:00:00Z`),
-      max: new Date(`${to}T00:00:00Z`),
-      noInvalidDate: true,
-    })
-    .map((d) => ({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }));
-}
+import { toIsoDate } from './japanese-era';
+import { day, civilDates } from './testing';
 
 // The national holidays as main supplies them: the package's table looked up by ISO date, so
 // no Date (and no time zone) is involved.

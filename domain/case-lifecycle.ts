@@ -9,6 +9,8 @@
 // the same application (S §3.7 F "REPRINT_ORDERED"); that card starts its own run at
 // 'ordered'. Services look a step up here; they never decide a transition in an `if`.
 
+import { formatTable } from './text-table';
+
 export const APPLICATION_KINDS = [
   'new',
   'renewal',
@@ -546,13 +548,5 @@ export function formatTransitionTable(): string {
     t.requires.length > 0 ? t.requires.join(', ') : '-',
     t.appliesTo ? t.appliesTo.join(', ') : 'all',
   ]);
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return formatTable(header, rows);
 }

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type CivilDate,
   COLLATION_NUMBER_MESSAGES,
   ERAS,
   birthDateKey,
@@ -14,24 +13,7 @@ import {
   toIsoDate,
   toJapaneseEra,
 } from './japanese-era';
-
-/** '1980-02-17' as a civil date; the tests' shorthand. */
-function day(iso: string): CivilDate {
-  const date = parseIsoDate(iso);
-  if (!date) throw new Error(`bad test date ${iso}`);
-  return date;
-}
-
-/** Civil dates drawn through Date's UTC fields: an oracle independent of the code under test. */
-function civilDates(from: string, to: string): fc.Arbitrary<CivilDate> {
-  return fc
-    .date({
-      min: new Date(`${from}T00:00:00Z`),
-      max: new Date(`${to}T00:00:00Z`),
-      noInvalidDate: true,
-    })
-    .map((d) => ({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }));
-}
+import { day, civilDates } from './testing';
 
 describe('calendar dates', () => {
   it('knows which days exist, exactly as the Gregorian calendar does', () => {

@@ -1,18 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CivilDate, compareCivilDates, parseIsoDate } from './japanese-era';
+import { compareCivilDates } from './japanese-era';
 import {
   type OverseasApplicant,
   type OverseasApplication,
   OVERSEAS_ELIGIBILITY_MESSAGES,
   overseasEligibility,
 } from './overseas-eligibility';
-
-function day(iso: string): CivilDate {
-  const date = parseIsoDate(iso);
-  if (!date) throw new Error(`bad test date ${iso}`);
-  return date;
-}
+import { day } from './testing';
 
 type JapaneseApplicant = Extract<OverseasApplicant, { nationality: 'japanese' }>;
 

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CivilDate, parseIsoDate } from './japanese-era';
 import {
   type CardSecret,
   type FourDigitPinProblem,
@@ -13,12 +12,7 @@ import {
   normalizeSignaturePassword,
   signaturePasswordProblems,
 } from './pin-rules';
-
-function day(iso: string): CivilDate {
-  const date = parseIsoDate(iso);
-  if (!date) throw new Error(`bad test date ${iso}`);
-  return date;
-}
+import { day } from './testing';
 
 /** An applicant born 昭和55年2月17日 (1980-02-17), the reference's example. */
 const applicant = { birthDate: day('1980-02-17') };

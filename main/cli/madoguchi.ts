@@ -7,7 +7,7 @@ import { defaultDataDir } from '../config/data-dir';
 import { keyFileProvider } from '../config/key-file';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { runDoctor, type CheckStatus } from '../doctor/doctor';
-import { formatTable } from './table';
+import { formatTable } from '../../domain/text-table';
 import { UsageError } from './usage-error';
 
 export interface CliIo {

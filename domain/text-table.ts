@@ -1,4 +1,7 @@
-/** A plain text table for terminals: columns padded to their widest cell (by code points). */
+/**
+ * A plain text table for terminals and documents: a header, a rule, then the rows, columns
+ * padded to their widest cell (counted in code points, so kana and kanji line up by count).
+ */
 export function formatTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
