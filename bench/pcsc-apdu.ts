@@ -86,13 +86,13 @@ async function run(quickack: boolean, rounds: number): Promise<number> {
 try {
   const baseline = await run(false, BASELINE_ROUNDS);
   const quick = await run(true, ROUNDS);
-  console.log(
-    `pcsc-apdu: median ${quick.toFixed(3)} ms per APDU with quickack (${ROUNDS} SELECTs)`,
+  process.stdout.write(
+    `pcsc-apdu: median ${quick.toFixed(3)} ms per APDU with quickack (${ROUNDS} SELECTs)\n`,
   );
-  console.log(
-    `pcsc-apdu: baseline ${baseline.toFixed(3)} ms per APDU without quickack (${BASELINE_ROUNDS} SELECTs)`,
+  process.stdout.write(
+    `pcsc-apdu: baseline ${baseline.toFixed(3)} ms per APDU without quickack (${BASELINE_ROUNDS} SELECTs)\n`,
   );
-  console.log(`pcsc-apdu: ratio baseline/quickack = ${(baseline / quick).toFixed(0)}x`);
+  process.stdout.write(`pcsc-apdu: ratio baseline/quickack = ${(baseline / quick).toFixed(0)}x\n`);
 } finally {
   loopbackRoute(true);
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 
 const name = process.argv[2];
 if (!name || !existsSync(`bench/${name}.ts`)) {
-  console.error('usage: npm run bench -- NAME   (a file bench/NAME.ts)');
+  process.stderr.write('usage: npm run bench -- NAME   (a file bench/NAME.ts)\n');
   process.exit(2);
 }
 mkdirSync('dist/bench', { recursive: true });

@@ -8,7 +8,7 @@ for (const project of projects) {
   const run = spawnSync('npx', ['tsc', '-p', `tsconfig.${project}.json`], { stdio: 'inherit' });
   if (run.status !== 0) {
     ok = false;
-    console.error(`typecheck: tsconfig.${project}.json failed`);
+    process.stderr.write(`typecheck: tsconfig.${project}.json failed\n`);
   }
 }
 process.exit(ok ? 0 : 1);
