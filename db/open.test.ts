@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/support/temp-dir';
@@ -18,6 +18,12 @@ describe('the case store', () => {
     const raw = readFileSync(path);
     expect(raw.includes('YAMADA-TARO-MARKER')).toBe(false);
     expect(raw.subarray(0, 15).toString()).not.toBe('SQLite format 3');
+  });
+
+  it('is created readable by its owner only', () => {
+    const path = join(tempDir(), 'store.db');
+    openStore({ path, key: randomBytes(32) }).close();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
   it('refuses a wrong key with a clear error instead of opening an empty store', () => {

@@ -2,8 +2,9 @@
 // See docs/architecture.md (Storage) for why each pragma is set.
 
 import Database from 'better-sqlite3-multiple-ciphers';
+import { chmodSync, existsSync } from 'node:fs';
 import { StoreError } from './errors';
-import { migrate, type Migration, MIGRATIONS } from './migrations';
+import { assertKnownVersion, migrate, type Migration, MIGRATIONS } from './migrations';
 
 export { StoreError } from './errors';
 
@@ -29,8 +30,11 @@ export function openStore(options: OpenOptions): Db {
   if (options.key.length !== KEY_BYTES) {
     throw new StoreError('STORE_BAD_KEY', `The store key must be ${KEY_BYTES} bytes.`);
   }
+  const creating = !options.readonly && !existsSync(options.path);
   const db = new Database(options.path, { readonly: options.readonly ?? false });
   try {
+    // Owner-only from the first byte; SQLite gives the -wal and -shm files the same mode.
+    if (creating && process.platform !== 'win32') chmodSync(options.path, 0o600);
     // SQLite3MultipleCiphers' default cipher (ChaCha20-Poly1305): authenticated encryption of
     // every page, so a copied file is unreadable and a tampered page fails to decrypt.
     db.pragma(`hexkey='${options.key.toString('hex')}'`);
@@ -42,6 +46,10 @@ export function openStore(options: OpenOptions): Db {
         'The case store cannot be decrypted with this terminal key (wrong key or not a Madoguchi store).',
       );
     }
+    const migrations = options.migrations ?? MIGRATIONS;
+    // Before anything writes: a store from a newer version is left exactly as it was.
+    // (Read-only opens may inspect it: the doctor reports its version.)
+    if (!options.readonly) assertKnownVersion(db, migrations);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // FULL: a committed handover survives a power cut (WAL + NORMAL may lose the last commit).
@@ -49,7 +57,7 @@ export function openStore(options: OpenOptions): Db {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    if (!options.readonly) migrate(db, options.migrations ?? MIGRATIONS);
+    if (!options.readonly) migrate(db, migrations);
     return db;
   } catch (error) {
     db.close();

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import { StoreError } from '../errors';
 import m0010 from './0010-staff-and-settings';
+import m0020 from './0020-cases';
 
 export interface Migration {
   version: number;
@@ -12,10 +13,22 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0010];
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;
+}
+
+/** Refuses a store written by a newer Madoguchi than this one. */
+export function assertKnownVersion(db: Database.Database, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = latestVersion(migrations);
+  if (current > latest) {
+    throw new StoreError(
+      'STORE_FROM_NEWER_VERSION',
+      `The case store was written by a newer Madoguchi (schema ${current}, this version knows ${latest}). Install the newer version.`,
+    );
+  }
 }
 
 export function migrate(db: Database.Database, migrations: readonly Migration[]): void {
@@ -26,14 +39,9 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
       throw new Error(`Migrations out of order: ${prev.version} then ${next.version}`);
     }
   }
+  assertKnownVersion(db, migrations);
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = latestVersion(migrations);
-  if (current > latest) {
-    throw new StoreError(
-      'STORE_FROM_NEWER_VERSION',
-      `The case store was written by a newer Madoguchi (schema ${current}, this version knows ${latest}). Install the newer version.`,
-    );
-  }
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return;
   db.transaction(() => {

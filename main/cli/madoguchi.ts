@@ -1,36 +1,23 @@
 // The `madoguchi` command: the same main services as the app, for IT administrators and
 // automation. Exit codes: 0 ok, 1 operational failure, 2 usage error.
 
-import { parseArgs } from 'node:util';
-import { checkPcsc } from '../card/pcsc-check';
+import { BackupError } from '../../db/backup';
+import { StoreError } from '../../db/open';
 import { defaultDataDir } from '../config/data-dir';
-import { keyFileProvider } from '../config/key-file';
 import { APP_NAME, APP_VERSION } from '../core/version';
-import { runDoctor, type CheckStatus } from '../doctor/doctor';
-import { formatTable } from '../../domain/text-table';
+import { CommandFailure, type CliIo, type Command, type GlobalOptions } from './command';
+import { dbCommand } from './commands/db';
+import { doctorCommand } from './commands/doctor';
 import { UsageError } from './usage-error';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-interface GlobalOptions {
-  dataDir: string;
-  json: boolean;
-}
-
-interface Command {
-  summary: string;
-  usage: string;
-  run(args: string[], global: GlobalOptions, io: CliIo): Promise<number>;
-}
+export type { CliIo } from './command';
 
 const HELP = `Usage: madoguchi [--data-dir DIR] [--json] <command> [options]
 
 Commands:
   doctor      Check the data directory, the case store, the smart-card service and the central service
+  db          The case store: init, migrate, check, stats, backup --out FILE, restore --from FILE
+              (run "madoguchi db --help" for each)
   --version   Print the version
 
 Global options:
@@ -40,54 +27,9 @@ Global options:
 
 Exit codes: 0 ok, 1 a check or operation failed, 2 the command was called wrongly.`;
 
-const STATUS_LABEL: Record<CheckStatus, string> = {
-  ok: 'OK',
-  warn: 'WARN',
-  fail: 'FAIL',
-  skip: 'SKIP',
-};
-
 const commands: Record<string, Command> = {
-  doctor: {
-    summary: 'Check this terminal',
-    usage: 'madoguchi doctor [--central URL] [--timeout MS]',
-    async run(args, global, io) {
-      const { values } = parseArgs({
-        args,
-        options: { central: { type: 'string' }, timeout: { type: 'string' } },
-        strict: true,
-        allowPositionals: false,
-      });
-      const timeoutMs = values.timeout === undefined ? 5000 : Number(values.timeout);
-      if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 60_000) {
-        throw new UsageError('--timeout takes a whole number of milliseconds between 1 and 60000.');
-      }
-      const report = await runDoctor({
-        dataDir: global.dataDir,
-        keyProvider: keyFileProvider(global.dataDir, io.env),
-        centralUrl: values.central ?? io.env['MADOGUCHI_CENTRAL_URL'] ?? null,
-        checkPcsc,
-        timeoutMs,
-      });
-      if (global.json) {
-        io.stdout(
-          JSON.stringify({ version: APP_VERSION, dataDir: global.dataDir, ...report }, null, 2),
-        );
-      } else {
-        io.stdout(`${APP_NAME} ${APP_VERSION} doctor — ${global.dataDir}\n`);
-        io.stdout(
-          formatTable(
-            ['CHECK', 'STATUS', 'DETAIL'],
-            report.checks.map((c) => [c.title, STATUS_LABEL[c.status], c.detail]),
-          ),
-        );
-        io.stdout(
-          report.ok ? '\nAll required checks passed.' : '\nSome checks failed: see DETAIL.',
-        );
-      }
-      return report.ok ? 0 : 1;
-    },
-  },
+  doctor: doctorCommand,
+  db: dbCommand,
 };
 
 interface Invocation extends Partial<GlobalOptions> {
@@ -137,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const command = Object.hasOwn(commands, call.command) ? commands[call.command] : undefined;
     if (!command) throw new UsageError(`Unknown command "${call.command}".`);
     if (call.args.includes('--help') || call.args.includes('-h')) {
-      io.stdout(`Usage: ${command.usage}\n\n${command.summary}.`);
+      io.stdout(command.help?.(call.args) ?? `Usage: ${command.usage}\n\n${command.summary}.`);
       return 0;
     }
     const global = { dataDir: call.dataDir ?? defaultDataDir(io.env), json };
@@ -151,13 +93,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const usage = error instanceof UsageError;
-    if (json) io.stderr(JSON.stringify({ error: { code: usage ? 'USAGE' : 'FAILED', message } }));
-    else
+    // SQLite's findings about a damaged backup (page numbers, index names; never values).
+    const problems = error instanceof BackupError ? error.problems : [];
+    if (json) {
+      const code = usage ? 'USAGE' : failureCode(error);
       io.stderr(
-        `madoguchi: ${message}${usage ? '\nRun "madoguchi --help" for the commands and options.' : ''}`,
+        JSON.stringify({
+          error: { code, message, ...(problems.length > 0 ? { problems } : {}) },
+        }),
+      );
+    } else
+      io.stderr(
+        `madoguchi: ${message}${problems.map((p) => `\n  ${p}`).join('')}${usage ? '\nRun "madoguchi --help" for the commands and options.' : ''}`,
       );
     return usage ? 2 : 1;
   }
+}
+
+/** A stable code for --json: the store's and the CLI's own codes, else FAILED. */
+function failureCode(error: unknown): string {
+  const known =
+    error instanceof StoreError || error instanceof BackupError || error instanceof CommandFailure;
+  return known ? error.code : 'FAILED';
 }
 
 function isParseArgsError(error: unknown): error is Error {

@@ -1,0 +1,466 @@
+// The case store: the pattern every workflow follows. Each method that changes a case runs
+// ONE transaction that checks the step (domain/case-lifecycle), changes the projection
+// (person, application, card) and appends the signed event (main/audit). A refusal throws a
+// CaseError before anything is written; any failure after that rolls the whole step back.
+
+import {
+  checkTransition,
+  type ApplicationKind,
+  type CardState,
+  type CaseEvent,
+  type Requirement,
+} from '../../domain/case-lifecycle';
+import { myNumberProblem } from '../../domain/my-number';
+import type { Db } from '../../db/open';
+import type { ApplicationChannel, ApplicationStatus, Sex } from '../../db/migrations/0020-cases';
+import { appendEvent, type EventActor } from '../audit/append';
+import { uuidv7 } from '../audit/event-id';
+import type { Logger } from '../log/logger';
+import { CaseError } from './errors';
+import { existingMyNumberHmacSecret, myNumberHmac, myNumberHmacSecret } from './my-number-index';
+import {
+  CARDS_OF_APPLICATION,
+  FIND_PERSON_BY_MY_NUMBER_HMAC,
+  FIND_PERSONS_BY_BIRTH_DATE,
+  FIND_PERSONS_BY_KANA_PREFIX,
+  GET_APPLICATION,
+  GET_CARD,
+  prefixUpperBound,
+} from './queries';
+
+export interface PersonInput {
+  nameKanji: string;
+  nameKana: string;
+  /** 通称, when the residents' register records one. */
+  alias?: string;
+  nameLatin?: string;
+  /** ISO date, e.g. '1980-02-17'. */
+  birthDate: string;
+  sex: Sex;
+  address: string;
+  overseas: boolean;
+  myNumber: string;
+}
+
+export interface ApplicationInput {
+  /** The 申請書ID when the application has one; otherwise the store makes its own. */
+  applicationId?: string;
+  kind: ApplicationKind;
+  channel: ApplicationChannel;
+  /** ISO 8601. */
+  receivedAt: string;
+  officeCode: string;
+  person: PersonInput;
+}
+
+export interface PersonRecord {
+  personId: string;
+  nameKanji: string;
+  nameKana: string;
+  alias: string | null;
+  nameLatin: string | null;
+  birthDate: string;
+  sex: Sex;
+  address: string;
+  overseas: boolean;
+  createdAt: string;
+}
+
+export interface ApplicationRecord {
+  applicationId: string;
+  personId: string;
+  kind: ApplicationKind;
+  channel: ApplicationChannel;
+  receivedAt: string;
+  officeCode: string;
+  status: ApplicationStatus;
+  version: number;
+}
+
+export interface CardRecord {
+  cardSerial: string;
+  applicationId: string;
+  kind: ApplicationKind;
+  state: CardState;
+  expiryDate: string | null;
+  version: number;
+}
+
+export interface Recorded {
+  /** The event's place in the terminal's audit log. */
+  seq: number;
+}
+
+interface PersonRow {
+  person_id: string;
+  name_kanji: string;
+  name_kana: string;
+  alias: string | null;
+  name_latin: string | null;
+  birth_date: string;
+  sex: Sex;
+  address: string;
+  overseas: number;
+  created_at: string;
+}
+
+interface ApplicationRow {
+  application_id: string;
+  person_id: string;
+  kind: ApplicationKind;
+  channel: ApplicationChannel;
+  received_at: string;
+  office_code: string;
+  status: ApplicationStatus;
+  version: number;
+}
+
+interface CardRow {
+  card_serial: string;
+  application_id: string;
+  kind: ApplicationKind;
+  state: CardState;
+  expiry_date: string | null;
+  version: number;
+}
+
+/** Roles that may record an application: the counter's staff, or central for online ones. */
+const RECEIVING_ROLES = ['clerk', 'supervisor', 'central'] as const;
+
+export interface CaseStoreOptions {
+  db: Db;
+  log: Logger;
+  now?: () => Date;
+}
+
+export class CaseStore {
+  readonly #db: Db;
+  readonly #log: Logger;
+  readonly #now: () => Date;
+
+  constructor(options: CaseStoreOptions) {
+    this.#db = options.db;
+    this.#log = options.log;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** A new application, and its person unless the My Number is already known. */
+  receiveApplication(
+    input: ApplicationInput,
+    actor: EventActor,
+  ): Recorded & { applicationId: string; personId: string } {
+    assertActorShape(actor);
+    if (!(RECEIVING_ROLES as readonly string[]).includes(actor.role)) {
+      throw new CaseError(
+        'PERMISSION_DENIED',
+        'Only a clerk or a supervisor can receive an application.',
+      );
+    }
+    assertMyNumber(input.person.myNumber);
+    const result = this.#db.transaction(() => {
+      const now = this.#now().toISOString();
+      const applicationId = input.applicationId ?? `MDG-${uuidv7()}`;
+      if (this.#db.prepare(GET_APPLICATION).get(applicationId)) {
+        throw new CaseError(
+          'APPLICATION_ID_TAKEN',
+          'An application with this ID is already recorded.',
+        );
+      }
+      const hmac = myNumberHmac(myNumberHmacSecret(this.#db, this.#now), input.person.myNumber);
+      const known = this.#db.prepare(FIND_PERSON_BY_MY_NUMBER_HMAC).get(hmac) as
+        PersonRow | undefined;
+      // A known person keeps the details on record; changing them is a step of its own.
+      const personId = known?.person_id ?? uuidv7();
+      if (!known) {
+        const p = input.person;
+        this.#db
+          .prepare(
+            `INSERT INTO person (person_id, name_kanji, name_kana, alias, name_latin, birth_date,
+                                 sex, address, overseas, my_number, my_number_hmac, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            personId,
+            p.nameKanji,
+            p.nameKana,
+            p.alias ?? null,
+            p.nameLatin ?? null,
+            p.birthDate,
+            p.sex,
+            p.address,
+            p.overseas ? 1 : 0,
+            p.myNumber,
+            hmac,
+            now,
+          );
+      }
+      this.#db
+        .prepare(
+          `INSERT INTO application (application_id, person_id, kind, channel, received_at,
+                                    office_code, status)
+           VALUES (?, ?, ?, ?, ?, ?, 'received')`,
+        )
+        .run(
+          applicationId,
+          personId,
+          input.kind,
+          input.channel,
+          input.receivedAt,
+          input.officeCode,
+        );
+      const { seq } = appendEvent(this.#db, {
+        type: 'application-received',
+        caseRef: applicationId,
+        actor,
+        payload: {
+          personId,
+          personCreated: !known,
+          kind: input.kind,
+          channel: input.channel,
+          officeCode: input.officeCode,
+          receivedAt: input.receivedAt,
+        },
+        caseVersionSeen: null,
+        terminalTime: now,
+      });
+      return { seq, applicationId, personId };
+    })();
+    this.#log.info('application received', {
+      kind: input.kind,
+      channel: input.channel,
+      seq: result.seq,
+    });
+    return result;
+  }
+
+  /** Central ordered the card for an application: the card starts at 'ordered'. */
+  orderCard(
+    applicationId: string,
+    card: { cardSerial: string; expiryDate: string | null },
+    actor: EventActor,
+    expectedVersion: number,
+  ): Recorded {
+    assertActorShape(actor);
+    if (actor.role !== 'central') {
+      throw new CaseError('PERMISSION_DENIED', 'Only the central system orders cards.');
+    }
+    const result = this.#db.transaction(() => {
+      const application = this.#db.prepare(GET_APPLICATION).get(applicationId) as
+        ApplicationRow | undefined;
+      if (!application) throw notFound();
+      if (application.version !== expectedVersion) throw stale();
+      // A reissue after a failed arrival check orders a second card (S §3.7 F).
+      if (application.status !== 'received' && application.status !== 'card-ordered') {
+        throw new CaseError(
+          'CARD_STEP_NOT_ALLOWED',
+          'No card can be ordered for a rejected or withdrawn application.',
+        );
+      }
+      if (this.#db.prepare(GET_CARD).get(card.cardSerial)) {
+        throw new CaseError('CARD_SERIAL_TAKEN', 'A card with this serial is already recorded.');
+      }
+      this.#db
+        .prepare(
+          "INSERT INTO card (card_serial, application_id, state, expiry_date) VALUES (?, ?, 'ordered', ?)",
+        )
+        .run(card.cardSerial, applicationId, card.expiryDate);
+      this.#db
+        .prepare(
+          "UPDATE application SET status = 'card-ordered', version = version + 1 WHERE application_id = ?",
+        )
+        .run(applicationId);
+      return appendEvent(this.#db, {
+        type: 'card-ordered',
+        caseRef: applicationId,
+        actor,
+        payload: { cardSerial: card.cardSerial, expiryDate: card.expiryDate },
+        caseVersionSeen: expectedVersion,
+        terminalTime: this.#now().toISOString(),
+      });
+    })();
+    return { seq: result.seq };
+  }
+
+  /**
+   * One step of the card lifecycle: looked up in the transition table, refused with a
+   * CaseError (nothing written) or recorded with its event in one transaction.
+   */
+  recordCardTransition(
+    cardSerial: string,
+    event: CaseEvent,
+    actor: EventActor,
+    satisfied: ReadonlySet<Requirement>,
+    expectedVersion: number,
+  ): Recorded & { state: CardState; version: number } {
+    assertActorShape(actor);
+    const result = this.#db.transaction(() => {
+      const card = this.#db.prepare(GET_CARD).get(cardSerial) as CardRow | undefined;
+      if (!card) throw notFound();
+      if (card.version !== expectedVersion) throw stale();
+      const step = checkTransition(card.kind, card.state, event, actor.role, satisfied);
+      if (!step.ok) {
+        switch (step.code) {
+          case 'wrong-actor':
+            throw new CaseError('PERMISSION_DENIED', step.reason);
+          case 'missing-requirements':
+            throw new CaseError(
+              'CARD_STEP_REQUIREMENTS_MISSING',
+              step.reason,
+              step.missing.map((r) => ({ path: 'requirements', reason: r })),
+            );
+          case 'not-from-this-state':
+          case 'not-for-this-kind':
+            throw new CaseError('CARD_STEP_NOT_ALLOWED', step.reason);
+        }
+      }
+      const changed = this.#db
+        .prepare(
+          'UPDATE card SET state = ?, version = version + 1 WHERE card_serial = ? AND version = ?',
+        )
+        .run(step.to, cardSerial, expectedVersion).changes;
+      if (changed !== 1) throw stale();
+      const { seq } = appendEvent(this.#db, {
+        type: event,
+        caseRef: card.application_id,
+        actor,
+        payload: {
+          cardSerial,
+          from: card.state,
+          to: step.to,
+          established: [...satisfied].sort(),
+        },
+        caseVersionSeen: expectedVersion,
+        terminalTime: this.#now().toISOString(),
+      });
+      return { seq, state: step.to, version: expectedVersion + 1, from: card.state };
+    })();
+    this.#log.info('card step recorded', {
+      event,
+      from: result.from,
+      to: result.state,
+      seq: result.seq,
+    });
+    return { seq: result.seq, state: result.state, version: result.version };
+  }
+
+  /** The person with this My Number, found through its HMAC; null when there is none. */
+  findByMyNumber(myNumber: string): PersonRecord | null {
+    assertMyNumber(myNumber);
+    const secret = existingMyNumberHmacSecret(this.#db);
+    if (!secret) return null;
+    const row = this.#db
+      .prepare(FIND_PERSON_BY_MY_NUMBER_HMAC)
+      .get(myNumberHmac(secret, myNumber)) as PersonRow | undefined;
+    return row ? toPerson(row) : null;
+  }
+
+  /** Persons whose kana name starts with `prefix`, in kana order. */
+  findByKanaPrefix(prefix: string, limit = 50): PersonRecord[] {
+    const to = prefixUpperBound(prefix);
+    if (to === undefined) return [];
+    const rows = this.#db
+      .prepare(FIND_PERSONS_BY_KANA_PREFIX)
+      .all({ from: prefix, to, limit }) as PersonRow[];
+    return rows.map(toPerson);
+  }
+
+  findByBirthDate(birthDate: string): PersonRecord[] {
+    return (this.#db.prepare(FIND_PERSONS_BY_BIRTH_DATE).all(birthDate) as PersonRow[]).map(
+      toPerson,
+    );
+  }
+
+  getApplication(applicationId: string): ApplicationRecord | null {
+    const row = this.#db.prepare(GET_APPLICATION).get(applicationId) as ApplicationRow | undefined;
+    return row
+      ? {
+          applicationId: row.application_id,
+          personId: row.person_id,
+          kind: row.kind,
+          channel: row.channel,
+          receivedAt: row.received_at,
+          officeCode: row.office_code,
+          status: row.status,
+          version: row.version,
+        }
+      : null;
+  }
+
+  getCard(cardSerial: string): CardRecord | null {
+    const row = this.#db.prepare(GET_CARD).get(cardSerial) as CardRow | undefined;
+    return row ? toCard(row) : null;
+  }
+
+  cardsOfApplication(applicationId: string): Omit<CardRecord, 'kind'>[] {
+    const rows = this.#db.prepare(CARDS_OF_APPLICATION).all(applicationId) as Omit<
+      CardRow,
+      'kind'
+    >[];
+    return rows.map((row) => ({
+      cardSerial: row.card_serial,
+      applicationId: row.application_id,
+      state: row.state,
+      expiryDate: row.expiry_date,
+      version: row.version,
+    }));
+  }
+}
+
+function assertMyNumber(myNumber: string): void {
+  const problem = myNumberProblem(myNumber);
+  if (problem === 'not-12-digits') {
+    throw new CaseError('MY_NUMBER_INVALID', 'A My Number has exactly 12 digits.');
+  }
+  if (problem === 'check-digit') {
+    throw new CaseError(
+      'MY_NUMBER_INVALID',
+      'This My Number has a wrong check digit: check the 12 digits.',
+    );
+  }
+}
+
+/** Staff act under their own ID; central and the app itself have none. */
+function assertActorShape(actor: EventActor): void {
+  const isStaff =
+    actor.role === 'clerk' || actor.role === 'supervisor' || actor.role === 'administrator';
+  if (isStaff !== (actor.staffId !== null && actor.staffId !== '')) {
+    throw new Error(`an actor with role ${actor.role} ${isStaff ? 'needs' : 'has no'} staff ID`);
+  }
+}
+
+function notFound(): CaseError {
+  return new CaseError('CASE_NOT_FOUND', 'No such case on this terminal.');
+}
+
+function stale(): CaseError {
+  return new CaseError(
+    'CASE_VERSION_STALE',
+    'This case was changed in the meantime. Reload it and check before trying again.',
+  );
+}
+
+function toPerson(row: PersonRow): PersonRecord {
+  return {
+    personId: row.person_id,
+    nameKanji: row.name_kanji,
+    nameKana: row.name_kana,
+    alias: row.alias,
+    nameLatin: row.name_latin,
+    birthDate: row.birth_date,
+    sex: row.sex,
+    address: row.address,
+    overseas: row.overseas === 1,
+    createdAt: row.created_at,
+  };
+}
+
+function toCard(row: CardRow): CardRecord {
+  return {
+    cardSerial: row.card_serial,
+    applicationId: row.application_id,
+    kind: row.kind,
+    state: row.state,
+    expiryDate: row.expiry_date,
+    version: row.version,
+  };
+}
