@@ -14,6 +14,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Property tests and scrypt hashes on a loaded 2-core CI machine: generous, not tight.
+          testTimeout: 20_000,
           include: [
             '{domain,db,main,preload,renderer,central,test/harness,scripts}/**/*.test.ts',
             'test/*.test.ts',

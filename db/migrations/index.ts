@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { StoreError } from '../errors';
 import m0010 from './0010-staff-and-settings';
 import m0020 from './0020-cases';
+import m0030 from './0030-name-search';
 
 export interface Migration {
   version: number;
@@ -13,7 +14,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020];
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;

@@ -11,6 +11,7 @@ import {
   type Requirement,
 } from '../../domain/case-lifecycle';
 import { myNumberProblem } from '../../domain/my-number';
+import { normalizeKana, normalizeKanji, normalizeLatin } from '../../domain/name-normalize';
 import type { Db } from '../../db/open';
 import type { ApplicationChannel, ApplicationStatus, Sex } from '../../db/migrations/0020-cases';
 import { appendEvent, type EventActor } from '../audit/append';
@@ -176,8 +177,9 @@ export class CaseStore {
         this.#db
           .prepare(
             `INSERT INTO person (person_id, name_kanji, name_kana, alias, name_latin, birth_date,
-                                 sex, address, overseas, my_number, my_number_hmac, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                 sex, address, overseas, my_number, my_number_hmac, created_at,
+                                 kana_norm, kanji_norm, latin_norm)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             personId,
@@ -192,6 +194,10 @@ export class CaseStore {
             p.myNumber,
             hmac,
             now,
+            // The search forms (migration 0030, domain/name-normalize.ts).
+            normalizeKana(p.nameKana),
+            normalizeKanji(p.nameKanji),
+            p.nameLatin === undefined ? null : normalizeLatin(p.nameLatin),
           );
       }
       this.#db

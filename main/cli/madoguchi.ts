@@ -6,6 +6,7 @@ import { StoreError } from '../../db/open';
 import { defaultDataDir } from '../config/data-dir';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { CommandFailure, type CliIo, type Command, type GlobalOptions } from './command';
+import { casesCommand } from './commands/cases';
 import { dbCommand } from './commands/db';
 import { doctorCommand } from './commands/doctor';
 import { UsageError } from './usage-error';
@@ -18,6 +19,7 @@ Commands:
   doctor      Check the data directory, the case store, the smart-card service and the central service
   db          The case store: init, migrate, check, stats, backup --out FILE, restore --from FILE
               (run "madoguchi db --help" for each)
+  cases       Find cases: cases search QUERY (application ID, card serial, My Number, name, birth date)
   --version   Print the version
 
 Global options:
@@ -30,6 +32,7 @@ Exit codes: 0 ok, 1 a check or operation failed, 2 the command was called wrongl
 const commands: Record<string, Command> = {
   doctor: doctorCommand,
   db: dbCommand,
+  cases: casesCommand,
 };
 
 interface Invocation extends Partial<GlobalOptions> {
