@@ -16,6 +16,7 @@ import {
 } from './chain';
 import { uuidv7 } from './event-id';
 import { terminalSigningKey } from './terminal-key';
+import { prepared } from '../../db/statements';
 
 /** Who recorded an event: a member of staff by ID and role, or central / the app itself. */
 export interface EventActor {
@@ -56,7 +57,7 @@ export function appendEvent(db: Db, event: NewCaseEvent): AppendedEvent {
     throw new Error('appendEvent must run inside the transaction that changes the case');
   }
   const key = terminalSigningKey(db, () => new Date(event.terminalTime));
-  const last = db.prepare('SELECT seq, hash FROM case_event ORDER BY seq DESC LIMIT 1').get() as
+  const last = prepared(db, 'SELECT seq, hash FROM case_event ORDER BY seq DESC LIMIT 1').get() as
     { seq: number; hash: Buffer } | undefined;
   const unsigned: Omit<CaseEventRow, 'hash' | 'signature'> = {
     seq: (last?.seq ?? 0) + 1,
@@ -73,6 +74,6 @@ export function appendEvent(db: Db, event: NewCaseEvent): AppendedEvent {
   };
   const hash = eventHash(unsigned);
   const signature = sign(null, hash, key.privateKey);
-  db.prepare(INSERT_EVENT).run({ ...unsigned, hash, signature });
+  prepared(db, INSERT_EVENT).run({ ...unsigned, hash, signature });
   return { seq: unsigned.seq, eventId: unsigned.event_id, hash };
 }

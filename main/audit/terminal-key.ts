@@ -12,6 +12,7 @@ import {
 } from 'node:crypto';
 import type { Db } from '../../db/open';
 import { uuidv7 } from './event-id';
+import { prepared } from '../../db/statements';
 
 interface KeyRow {
   terminal_id: string;
@@ -35,9 +36,10 @@ export interface TerminalPublicKey {
 }
 
 function readRow(db: Db): KeyRow | undefined {
-  return db
-    .prepare('SELECT terminal_id, public_key, private_key FROM terminal_signing_key WHERE id = 1')
-    .get() as KeyRow | undefined;
+  return prepared(
+    db,
+    'SELECT terminal_id, public_key, private_key FROM terminal_signing_key WHERE id = 1',
+  ).get() as KeyRow | undefined;
 }
 
 /**
@@ -50,7 +52,8 @@ export function terminalSigningKey(db: Db, now: () => Date = () => new Date()): 
     const pair = generateKeyPairSync('ed25519');
     const jwk = pair.publicKey.export({ format: 'jwk' });
     if (typeof jwk.x !== 'string') throw new Error('Ed25519 key export gave no public key');
-    db.prepare(
+    prepared(
+      db,
       `INSERT INTO terminal_signing_key (id, terminal_id, public_key, private_key, created_at)
        VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     ).run(
@@ -64,9 +67,26 @@ export function terminalSigningKey(db: Db, now: () => Date = () => new Date()): 
   }
   return {
     terminalId: row.terminal_id,
-    privateKey: createPrivateKey({ key: row.private_key, format: 'der', type: 'pkcs8' }),
+    privateKey: privateKeyOf(row.private_key),
     publicKey: row.public_key,
   };
+}
+
+/**
+ * Parsing the PKCS#8 key cost half of every append. The parsed key is kept per stored key
+ * bytes (not per connection), so a key created in a transaction that rolled back is never
+ * reused: the next append reads the row again and finds a different key or none.
+ */
+let parsedKey: { der: Buffer; key: KeyObject } | undefined;
+
+function privateKeyOf(der: Buffer): KeyObject {
+  if (!parsedKey || !parsedKey.der.equals(der)) {
+    parsedKey = {
+      der: Buffer.from(der),
+      key: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+    };
+  }
+  return parsedKey.key;
 }
 
 /** An Ed25519 public key object from its raw 32 bytes. */

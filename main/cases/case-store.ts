@@ -28,6 +28,7 @@ import {
   GET_CARD,
   prefixUpperBound,
 } from './queries';
+import { prepared } from '../../db/statements';
 
 export interface PersonInput {
   nameKanji: string;
@@ -161,59 +162,50 @@ export class CaseStore {
     const result = this.#db.transaction(() => {
       const now = this.#now().toISOString();
       const applicationId = input.applicationId ?? `MDG-${uuidv7()}`;
-      if (this.#db.prepare(GET_APPLICATION).get(applicationId)) {
+      if (prepared(this.#db, GET_APPLICATION).get(applicationId)) {
         throw new CaseError(
           'APPLICATION_ID_TAKEN',
           'An application with this ID is already recorded.',
         );
       }
       const hmac = myNumberHmac(myNumberHmacSecret(this.#db, this.#now), input.person.myNumber);
-      const known = this.#db.prepare(FIND_PERSON_BY_MY_NUMBER_HMAC).get(hmac) as
+      const known = prepared(this.#db, FIND_PERSON_BY_MY_NUMBER_HMAC).get(hmac) as
         PersonRow | undefined;
       // A known person keeps the details on record; changing them is a step of its own.
       const personId = known?.person_id ?? uuidv7();
       if (!known) {
         const p = input.person;
-        this.#db
-          .prepare(
-            `INSERT INTO person (person_id, name_kanji, name_kana, alias, name_latin, birth_date,
+        prepared(
+          this.#db,
+          `INSERT INTO person (person_id, name_kanji, name_kana, alias, name_latin, birth_date,
                                  sex, address, overseas, my_number, my_number_hmac, created_at,
                                  kana_norm, kanji_norm, latin_norm)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            personId,
-            p.nameKanji,
-            p.nameKana,
-            p.alias ?? null,
-            p.nameLatin ?? null,
-            p.birthDate,
-            p.sex,
-            p.address,
-            p.overseas ? 1 : 0,
-            p.myNumber,
-            hmac,
-            now,
-            // The search forms (migration 0030, domain/name-normalize.ts).
-            normalizeKana(p.nameKana),
-            normalizeKanji(p.nameKanji),
-            p.nameLatin === undefined ? null : normalizeLatin(p.nameLatin),
-          );
+        ).run(
+          personId,
+          p.nameKanji,
+          p.nameKana,
+          p.alias ?? null,
+          p.nameLatin ?? null,
+          p.birthDate,
+          p.sex,
+          p.address,
+          p.overseas ? 1 : 0,
+          p.myNumber,
+          hmac,
+          now,
+          // The search forms (migration 0030, domain/name-normalize.ts).
+          normalizeKana(p.nameKana),
+          normalizeKanji(p.nameKanji),
+          p.nameLatin === undefined ? null : normalizeLatin(p.nameLatin),
+        );
       }
-      this.#db
-        .prepare(
-          `INSERT INTO application (application_id, person_id, kind, channel, received_at,
+      prepared(
+        this.#db,
+        `INSERT INTO application (application_id, person_id, kind, channel, received_at,
                                     office_code, status)
            VALUES (?, ?, ?, ?, ?, ?, 'received')`,
-        )
-        .run(
-          applicationId,
-          personId,
-          input.kind,
-          input.channel,
-          input.receivedAt,
-          input.officeCode,
-        );
+      ).run(applicationId, personId, input.kind, input.channel, input.receivedAt, input.officeCode);
       const { seq } = appendEvent(this.#db, {
         type: 'application-received',
         caseRef: applicationId,
@@ -251,7 +243,7 @@ export class CaseStore {
       throw new CaseError('PERMISSION_DENIED', 'Only the central system orders cards.');
     }
     const result = this.#db.transaction(() => {
-      const application = this.#db.prepare(GET_APPLICATION).get(applicationId) as
+      const application = prepared(this.#db, GET_APPLICATION).get(applicationId) as
         ApplicationRow | undefined;
       if (!application) throw notFound();
       if (application.version !== expectedVersion) throw stale();
@@ -262,19 +254,17 @@ export class CaseStore {
           'No card can be ordered for a rejected or withdrawn application.',
         );
       }
-      if (this.#db.prepare(GET_CARD).get(card.cardSerial)) {
+      if (prepared(this.#db, GET_CARD).get(card.cardSerial)) {
         throw new CaseError('CARD_SERIAL_TAKEN', 'A card with this serial is already recorded.');
       }
-      this.#db
-        .prepare(
-          "INSERT INTO card (card_serial, application_id, state, expiry_date) VALUES (?, ?, 'ordered', ?)",
-        )
-        .run(card.cardSerial, applicationId, card.expiryDate);
-      this.#db
-        .prepare(
-          "UPDATE application SET status = 'card-ordered', version = version + 1 WHERE application_id = ?",
-        )
-        .run(applicationId);
+      prepared(
+        this.#db,
+        "INSERT INTO card (card_serial, application_id, state, expiry_date) VALUES (?, ?, 'ordered', ?)",
+      ).run(card.cardSerial, applicationId, card.expiryDate);
+      prepared(
+        this.#db,
+        "UPDATE application SET status = 'card-ordered', version = version + 1 WHERE application_id = ?",
+      ).run(applicationId);
       return appendEvent(this.#db, {
         type: 'card-ordered',
         caseRef: applicationId,
@@ -300,7 +290,7 @@ export class CaseStore {
   ): Recorded & { state: CardState; version: number } {
     assertActorShape(actor);
     const result = this.#db.transaction(() => {
-      const card = this.#db.prepare(GET_CARD).get(cardSerial) as CardRow | undefined;
+      const card = prepared(this.#db, GET_CARD).get(cardSerial) as CardRow | undefined;
       if (!card) throw notFound();
       if (card.version !== expectedVersion) throw stale();
       const step = checkTransition(card.kind, card.state, event, actor.role, satisfied);
@@ -319,11 +309,10 @@ export class CaseStore {
             throw new CaseError('CARD_STEP_NOT_ALLOWED', step.reason);
         }
       }
-      const changed = this.#db
-        .prepare(
-          'UPDATE card SET state = ?, version = version + 1 WHERE card_serial = ? AND version = ?',
-        )
-        .run(step.to, cardSerial, expectedVersion).changes;
+      const changed = prepared(
+        this.#db,
+        'UPDATE card SET state = ?, version = version + 1 WHERE card_serial = ? AND version = ?',
+      ).run(step.to, cardSerial, expectedVersion).changes;
       if (changed !== 1) throw stale();
       const { seq } = appendEvent(this.#db, {
         type: event,
@@ -354,9 +343,9 @@ export class CaseStore {
     assertMyNumber(myNumber);
     const secret = existingMyNumberHmacSecret(this.#db);
     if (!secret) return null;
-    const row = this.#db
-      .prepare(FIND_PERSON_BY_MY_NUMBER_HMAC)
-      .get(myNumberHmac(secret, myNumber)) as PersonRow | undefined;
+    const row = prepared(this.#db, FIND_PERSON_BY_MY_NUMBER_HMAC).get(
+      myNumberHmac(secret, myNumber),
+    ) as PersonRow | undefined;
     return row ? toPerson(row) : null;
   }
 
@@ -364,20 +353,23 @@ export class CaseStore {
   findByKanaPrefix(prefix: string, limit = 50): PersonRecord[] {
     const to = prefixUpperBound(prefix);
     if (to === undefined) return [];
-    const rows = this.#db
-      .prepare(FIND_PERSONS_BY_KANA_PREFIX)
-      .all({ from: prefix, to, limit }) as PersonRow[];
+    const rows = prepared(this.#db, FIND_PERSONS_BY_KANA_PREFIX).all({
+      from: prefix,
+      to,
+      limit,
+    }) as PersonRow[];
     return rows.map(toPerson);
   }
 
   findByBirthDate(birthDate: string): PersonRecord[] {
-    return (this.#db.prepare(FIND_PERSONS_BY_BIRTH_DATE).all(birthDate) as PersonRow[]).map(
+    return (prepared(this.#db, FIND_PERSONS_BY_BIRTH_DATE).all(birthDate) as PersonRow[]).map(
       toPerson,
     );
   }
 
   getApplication(applicationId: string): ApplicationRecord | null {
-    const row = this.#db.prepare(GET_APPLICATION).get(applicationId) as ApplicationRow | undefined;
+    const row = prepared(this.#db, GET_APPLICATION).get(applicationId) as
+      ApplicationRow | undefined;
     return row
       ? {
           applicationId: row.application_id,
@@ -393,12 +385,12 @@ export class CaseStore {
   }
 
   getCard(cardSerial: string): CardRecord | null {
-    const row = this.#db.prepare(GET_CARD).get(cardSerial) as CardRow | undefined;
+    const row = prepared(this.#db, GET_CARD).get(cardSerial) as CardRow | undefined;
     return row ? toCard(row) : null;
   }
 
   cardsOfApplication(applicationId: string): Omit<CardRecord, 'kind'>[] {
-    const rows = this.#db.prepare(CARDS_OF_APPLICATION).all(applicationId) as Omit<
+    const rows = prepared(this.#db, CARDS_OF_APPLICATION).all(applicationId) as Omit<
       CardRow,
       'kind'
     >[];

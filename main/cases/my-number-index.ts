@@ -6,9 +6,10 @@
 
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/open';
+import { prepared } from '../../db/statements';
 
 function readSecret(db: Db): Buffer | undefined {
-  const row = db.prepare('SELECT secret FROM my_number_hmac_key WHERE id = 1').get() as
+  const row = prepared(db, 'SELECT secret FROM my_number_hmac_key WHERE id = 1').get() as
     { secret: Buffer } | undefined;
   return row?.secret;
 }
@@ -17,7 +18,8 @@ function readSecret(db: Db): Buffer | undefined {
 export function myNumberHmacSecret(db: Db, now: () => Date): Buffer {
   const existing = readSecret(db);
   if (existing) return existing;
-  db.prepare(
+  prepared(
+    db,
     'INSERT INTO my_number_hmac_key (id, secret, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING',
   ).run(randomBytes(32), now().toISOString());
   const created = readSecret(db);

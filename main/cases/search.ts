@@ -22,6 +22,7 @@ import type { Db } from '../../db/open';
 import type { CardState } from '../../domain/case-lifecycle';
 import { existingMyNumberHmacSecret, myNumberHmac } from './my-number-index';
 import { prefixUpperBound } from './queries';
+import { prepared } from '../../db/statements';
 
 export type SearchKind = 'my-number' | 'identifier' | 'birth-date' | 'kana' | 'latin' | 'kanji';
 
@@ -231,8 +232,7 @@ function whereParams(db: Db, query: ClassifiedQuery): Record<string, unknown> | 
       return secret ? { hmac: myNumberHmac(secret, query.myNumber) } : null;
     }
     case 'identifier': {
-      const ofCard = db
-        .prepare('SELECT application_id FROM card WHERE card_serial = ?')
+      const ofCard = prepared(db, 'SELECT application_id FROM card WHERE card_serial = ?')
         .pluck()
         .get(query.id) as string | undefined;
       return { id: query.id, cardApplicationId: ofCard ?? query.id };
@@ -261,7 +261,7 @@ export function searchCases(db: Db, text: string, options: SearchOptions = {}): 
   const query = classifyQuery(text);
   const params = whereParams(db, query);
   if (!params) return emptyPage(query.kind);
-  const rows = db.prepare(searchSql(query.kind, cursor !== null)).all({
+  const rows = prepared(db, searchSql(query.kind, cursor !== null)).all({
     ...params,
     ...(cursor ? { afterKana: cursor.kana, afterId: cursor.id } : {}),
     limit: limit + 1,

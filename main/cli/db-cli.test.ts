@@ -350,3 +350,66 @@ describe('madoguchi db usage', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 });
+
+describe('madoguchi db seed', () => {
+  it('fills an empty store with synthetic cases, prints only counts, and refuses to seed it twice', async () => {
+    const dataDir = await terminal();
+    const seeded = await cli(
+      '--data-dir',
+      dataDir,
+      '--json',
+      'db',
+      'seed',
+      '--cases',
+      '20',
+      '--seed',
+      '5',
+    );
+    expect(seeded.code).toBe(0);
+    const report = JSON.parse(seeded.stdout) as { cases: number; events: number };
+    expect(report).toMatchObject({ ok: true, cases: 20, seed: 5, firstCase: 0 });
+    expect(report.events).toBeGreaterThanOrEqual(20);
+    expect(seeded.stdout).not.toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+
+    const again = await cli(
+      '--data-dir',
+      dataDir,
+      '--json',
+      'db',
+      'seed',
+      '--cases',
+      '5',
+      '--seed',
+      '5',
+    );
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stderr)).toMatchObject({ error: { code: 'STORE_HAS_CASES' } });
+    const appended = await cli(
+      '--data-dir',
+      dataDir,
+      'db',
+      'seed',
+      '--cases',
+      '5',
+      '--seed',
+      '6',
+      '--append',
+    );
+    expect(appended.code).toBe(0);
+    expect(appended.stdout).toContain('Seeded 5 synthetic case(s) with seed 6');
+
+    const check = await cli('--data-dir', dataDir, '--json', 'db', 'check');
+    expect(check.code).toBe(0);
+  });
+
+  it('says how to call it when --cases or --seed is missing or not a number', async () => {
+    const dataDir = await terminal();
+    const missing = await cli('--data-dir', dataDir, 'db', 'seed', '--cases', '10');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--seed');
+    const wrong = await cli('--data-dir', dataDir, 'db', 'seed', '--cases', 'ten', '--seed', '1');
+    expect(wrong.code).toBe(2);
+    const help = await cli('db', '--help');
+    expect(help.stdout).toContain('seed --cases N --seed S [--append]');
+  });
+});

@@ -26,8 +26,8 @@ describe('the madoguchi command', () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
     expect(stdout).toContain('doctor');
-    expect(stdout).toMatch(/^  db /m);
-    expect(stdout).toMatch(/^  cases /m);
+    expect(stdout).toMatch(/^ {2}db /m);
+    expect(stdout).toMatch(/^ {2}cases /m);
     expect(stdout).toContain('--data-dir');
     expect(stdout).toContain('Exit codes');
   });

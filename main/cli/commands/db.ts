@@ -1,6 +1,6 @@
 // `madoguchi db ...`: the case store for IT administrators: create, upgrade, check, describe,
-// back up, restore. Nothing printed holds a stored value: versions, sizes, counts and
-// SQLite's own diagnostics only.
+// back up, restore, and seed synthetic cases on training and test terminals. Nothing printed
+// holds a stored value: versions, sizes, counts and SQLite's own diagnostics only.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
 } from '../../../db/stats';
 import { formatTable } from '../../../domain/text-table';
 import { verifyAuditChain } from '../../audit/verify';
+import { seedCases, SeedRefused } from '../../cases/seed';
 import { ensureDataDir, STORE_FILE } from '../../config/data-dir';
 import { keyFileProvider } from '../../config/key-file';
 import { CommandFailure, type CliIo, type Command, type GlobalOptions } from '../command';
@@ -204,6 +205,44 @@ const subcommands: Record<string, Subcommand> = {
       return 0;
     },
   },
+
+  seed: {
+    usage: 'madoguchi db seed --cases N --seed S [--append]',
+    summary:
+      'Fill the store with N synthetic cases, the same for the same seed (training and testing only; refuses a store with cases unless --append)',
+    options: { cases: { type: 'string' }, seed: { type: 'string' }, append: { type: 'boolean' } },
+    async run(values, ctx) {
+      const usage = 'Usage: madoguchi db seed --cases N --seed S [--append]';
+      const cases = wholeNumber(values['cases'], '--cases', usage);
+      const seed = wholeNumber(values['seed'], '--seed', usage);
+      if (cases < 1 || cases > 10_000_000) {
+        throw new UsageError(`--cases must be from 1 to 10000000.\n${usage}`);
+      }
+      if (seed > 0xffffffff) throw new UsageError(`--seed must be from 0 to 4294967295.\n${usage}`);
+      const started = performance.now();
+      const summary = await withKey(ctx, (key) => {
+        const db = openStore({ path: ctx.storePath, key });
+        try {
+          return seedCases(db, { cases, seed, append: values['append'] === true });
+        } catch (error) {
+          if (error instanceof SeedRefused)
+            throw new CommandFailure('STORE_HAS_CASES', error.message);
+          throw error;
+        } finally {
+          db.close();
+        }
+      });
+      const seconds = (performance.now() - started) / 1000;
+      // Counts and states only: the seeded people are treated as personal data.
+      print(ctx.io, ctx.global, { ok: true, store: ctx.storePath, seed, seconds, ...summary }, [
+        `Seeded ${summary.cases} synthetic case(s) with seed ${seed} (${summary.events} signed events) in ${seconds.toFixed(1)} s.`,
+        `Card states: ${Object.entries(summary.cardStates)
+          .map(([state, n]) => `${state} ${n}`)
+          .join(', ')}.`,
+      ]);
+      return 0;
+    },
+  },
 };
 
 const USAGE = (() => {
@@ -217,7 +256,7 @@ const USAGE = (() => {
 })();
 
 export const dbCommand: Command = {
-  summary: 'Create, upgrade, check, describe, back up and restore the case store',
+  summary: 'Create, upgrade, check, describe, back up, restore and seed the case store',
   usage: USAGE,
   help(args) {
     const sub = args[0] !== undefined ? subcommandNamed(args[0]) : undefined;
@@ -378,6 +417,14 @@ function checkAuditChain(db: Db): CheckFinding {
 
 function print(io: CliIo, global: GlobalOptions, json: object, lines: string[]): void {
   io.stdout(global.json ? JSON.stringify(json, null, 2) : lines.join('\n'));
+}
+
+/** A whole number option (digits only), or a usage error naming the option. */
+function wholeNumber(value: string | boolean | undefined, option: string, usage: string): number {
+  if (typeof value !== 'string' || !/^[0-9]{1,10}$/.test(value)) {
+    throw new UsageError(`seed needs ${option} with a whole number.\n${usage}`);
+  }
+  return Number(value);
 }
 
 function messageOf(error: unknown): string {

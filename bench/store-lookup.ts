@@ -1,0 +1,121 @@
+// Exact lookups a clerk waits on, after `db seed`-style seeding of N cases into an encrypted
+// store: by application ID, and by My Number (through its HMAC). Each is timed through
+// main/cases (CaseStore.getApplication / findByMyNumber) and, as the baseline in the same run,
+// as the bare SQL of main/cases/queries.ts on a plain better-sqlite3-multiple-ciphers
+// connection to the same file (key applied, statement prepared once, HMAC secret read once;
+// the My Number baseline still computes the HMAC). Goal: main/cases within 1.5x of bare SQL.
+// Also prints the seeding time and peak RSS for N, and what 1,000,000 cases would need.
+// Run: npm run bench -- store-lookup
+//   BENCH_CASES    cases to seed (default 10000: seeding runs through the real CaseStore at a
+//                  few ms per signed event, so this keeps the run near two minutes)
+//   BENCH_LOOKUPS  lookups per kind and path (default 2000)
+//   BENCH_DIR      where the temp store goes (default the OS temp dir)
+
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// eslint-disable-next-line no-restricted-imports -- bench-only: the baseline is the bare driver, without main/cases
+import Database from 'better-sqlite3-multiple-ciphers';
+import { openStore } from '../db/open';
+import { createLogger } from '../main/log/logger';
+import { CaseStore } from '../main/cases/case-store';
+import { FIND_PERSON_BY_MY_NUMBER_HMAC, GET_APPLICATION } from '../main/cases/queries';
+import { seedCases, syntheticMyNumber } from '../main/cases/seed';
+
+const CASES = Number(process.env['BENCH_CASES'] ?? 10_000);
+const LOOKUPS = Number(process.env['BENCH_LOOKUPS'] ?? 2000);
+const SEED = 20_260_101;
+const FULL = 1_000_000;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
+}
+
+/** p50/p99 in microseconds of `lookup` over `keys`, timed one call at a time. */
+function time<T>(keys: readonly T[], lookup: (key: T) => unknown): { p50: number; p99: number } {
+  const samples: number[] = [];
+  for (const key of keys) {
+    const started = process.hrtime.bigint();
+    const found = lookup(key);
+    samples.push(Number(process.hrtime.bigint() - started) / 1000);
+    if (found === null || found === undefined) throw new Error('a seeded case was not found');
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+}
+
+const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'madoguchi-bench-'));
+try {
+  const path = join(dir, 'store.db');
+  const key = randomBytes(32);
+  const db = openStore({ path, key });
+  const seedStarted = process.hrtime.bigint();
+  const summary = seedCases(db, { cases: CASES, seed: SEED });
+  const seedSeconds = Number(process.hrtime.bigint() - seedStarted) / 1e9;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const fileBytes = statSync(path).size;
+  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
+
+  const store = new CaseStore({ db, log: createLogger({ sink: () => undefined, level: 'error' }) });
+  const bare = new Database(path, { readonly: true });
+  bare.pragma(`hexkey='${key.toString('hex')}'`);
+  const getApplication = bare.prepare(GET_APPLICATION);
+  const findPerson = bare.prepare(FIND_PERSON_BY_MY_NUMBER_HMAC);
+  const secret = bare.prepare('SELECT secret FROM my_number_hmac_key').pluck().get() as Buffer;
+
+  // Lookup keys from a PRNG of their own; the My Numbers stay in memory, never printed.
+  let state = 12_345;
+  const pickCase = () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state % CASES;
+  };
+  const caseNumbers = Array.from({ length: LOOKUPS }, pickCase);
+  const allIds = db.prepare('SELECT application_id FROM application').pluck().all() as string[];
+  const applicationIds = caseNumbers.map((n) => allIds[n] ?? '');
+  const myNumbers = caseNumbers.map((n) => syntheticMyNumber(SEED, n));
+
+  const paths = {
+    'application ID, main/cases': () => time(applicationIds, (id) => store.getApplication(id)),
+    'application ID, bare SQL': () => time(applicationIds, (id) => getApplication.get(id)),
+    'My Number, main/cases': () => time(myNumbers, (n) => store.findByMyNumber(n)),
+    'My Number, bare SQL': () =>
+      time(myNumbers, (n) =>
+        findPerson.get(createHmac('sha256', secret).update(n, 'ascii').digest()),
+      ),
+  };
+  // Warm-up pass, then three alternating passes; the median pass counts.
+  for (const run of Object.values(paths)) run();
+  const results = new Map<string, { p50: number; p99: number }[]>();
+  for (let pass = 0; pass < 3; pass += 1) {
+    const order = Object.entries(paths);
+    if (pass % 2 === 1) order.reverse();
+    for (const [name, run] of order) results.set(name, [...(results.get(name) ?? []), run()]);
+  }
+  const med = (name: string) => {
+    const runs = [...(results.get(name) ?? [])].sort((a, b) => a.p50 - b.p50);
+    const mid = runs[1] ?? runs[0];
+    if (!mid) throw new Error(`no result for ${name}`);
+    return mid;
+  };
+  const us = (n: number) => `${n.toFixed(1)} µs`;
+  console.log(
+    `store-lookup: seeded ${summary.cases} cases (${summary.events} signed events) in ${seedSeconds.toFixed(1)} s = ${(summary.cases / seedSeconds).toFixed(0)} cases/s; store ${(fileBytes / 1048576).toFixed(1)} MiB; peak RSS ${maxRssMiB.toFixed(0)} MiB`,
+  );
+  for (const kind of ['application ID', 'My Number']) {
+    const ours = med(`${kind}, main/cases`);
+    const base = med(`${kind}, bare SQL`);
+    const ratio = ours.p50 / base.p50;
+    console.log(
+      `store-lookup: ${kind}: main/cases p50 ${us(ours.p50)} p99 ${us(ours.p99)}; bare SQL p50 ${us(base.p50)} p99 ${us(base.p99)}; ratio p50 ${ratio.toFixed(2)}x, p99 ${(ours.p99 / base.p99).toFixed(2)}x (goal <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER GOAL'}`,
+    );
+  }
+  const scale = FULL / CASES;
+  console.log(
+    `store-lookup: full size (${FULL.toLocaleString('en')} cases) would need about ${((seedSeconds * scale) / 3600).toFixed(1)} h of seeding at this rate and ${((fileBytes * scale) / 1073741824).toFixed(1)} GiB of store; peak RSS was measured at this N only (the seeder holds one batch of 1000 cases at a time, so it should not grow with N beyond SQLite's page cache); exact lookups add about one B-tree level.`,
+  );
+  bare.close();
+  db.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { myNumberProblem } from '../../domain/my-number';
+import { verifyAuditChain } from '../audit/verify';
+import { knownStore } from '../audit/testing';
+import { countApplications, seedCases, seededDataDigest, SeedRefused } from './seed';
+
+function seeded(cases: number, seed: number) {
+  const store = knownStore();
+  const summary = seedCases(store.db, { cases, seed, batchSize: 64 });
+  return { ...store, summary };
+}
+
+describe('madoguchi db seed, as a trainer preparing a training terminal', () => {
+  it(
+    'gives two fresh terminals seeded alike the same cases, and another seed other cases',
+    { timeout: 60_000 },
+    () => {
+      const first = seeded(300, 1);
+      const second = seeded(300, 1);
+      const other = seeded(300, 2);
+      expect(first.summary).toEqual(second.summary);
+      expect(seededDataDigest(first.db)).toBe(seededDataDigest(second.db));
+      expect(seededDataDigest(other.db)).not.toBe(seededDataDigest(first.db));
+      // The terminals still made their own keys: the chains differ, the data does not.
+      const terminal = (db: typeof first.db) =>
+        db.prepare('SELECT terminal_id FROM terminal_signing_key').pluck().get();
+      expect(terminal(first.db)).not.toBe(terminal(second.db));
+    },
+  );
+
+  it(
+    'records a realistic mix of cards through the real transitions, with a valid audit chain',
+    { timeout: 30_000 },
+    () => {
+      const { db, path, summary } = seeded(300, 1);
+      expect(countApplications(db)).toBe(300);
+      const events = db.prepare('SELECT count(*) FROM case_event').pluck().get();
+      expect(events).toBe(summary.events);
+      expect(verifyAuditChain(db)).toEqual({
+        ok: true,
+        events: summary.events,
+        lastSeq: summary.events,
+      });
+      const states = db.prepare('SELECT state, count(*) AS n FROM card GROUP BY state').all() as {
+        state: string;
+        n: number;
+      }[];
+      const byState = Object.fromEntries(states.map((s) => [s.state, s.n]));
+      expect(byState['handed-over']).toBeGreaterThan(100);
+      expect(Object.keys(byState).length).toBeGreaterThanOrEqual(6);
+      const kinds = db.prepare('SELECT DISTINCT kind FROM application').pluck().all();
+      expect(kinds.length).toBeGreaterThanOrEqual(4);
+
+      // Every person has a My Number with a valid check digit, each a different one.
+      const numbers = db.prepare('SELECT my_number FROM person').pluck().all() as string[];
+      expect(numbers).toHaveLength(300);
+      expect(new Set(numbers).size).toBe(300);
+      expect(numbers.filter((n) => myNumberProblem(n) !== null)).toEqual([]);
+
+      // No seeded name, kana or address is readable in the store file.
+      const people = db
+        .prepare('SELECT name_kanji, name_kana, name_latin, address FROM person LIMIT 20')
+        .all() as Record<string, string | null>[];
+      db.close();
+      const raw = Buffer.concat(
+        [path, `${path}-wal`].filter((p) => existsSync(p)).map((p) => readFileSync(p)),
+      );
+      const needles = people.flatMap((p) => Object.values(p)).filter((v): v is string => !!v);
+      expect(needles.length).toBeGreaterThan(40);
+      const found = needles.filter((n) => raw.includes(Buffer.from(n, 'utf8')));
+      // Only the count is compared: seeded data is personal data, even in test output.
+      expect(found.length).toBe(0);
+    },
+  );
+
+  it('refuses a store that already has cases unless asked to append, then continues after them', () => {
+    const { db } = seeded(10, 1);
+    expect(() => seedCases(db, { cases: 5, seed: 1 })).toThrow(SeedRefused);
+    expect(countApplications(db)).toBe(10);
+    const more = seedCases(db, { cases: 5, seed: 1, append: true });
+    expect(more.firstCase).toBe(10);
+    expect(countApplications(db)).toBe(15);
+    expect(verifyAuditChain(db).ok).toBe(true);
+  });
+});

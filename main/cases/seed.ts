@@ -1,0 +1,358 @@
+// `madoguchi db seed`: a deterministic synthetic case load for training terminals, demos and
+// the store benchmarks. Every case goes through the CaseStore, the same code the counter
+// uses: the person insert (and whatever columns later migrations derive there), the
+// transition table of domain/case-lifecycle and the signed audit event of each step. So the
+// audit chain of a seeded store is a real one and `madoguchi db check` verifies it.
+//
+// Deterministic: case i of a run seeded with S draws only from mulberry32(mixSeed(S, i)) and
+// its clock is derived from i and that PRNG, never from the wall clock. What still differs
+// between two stores seeded alike is what each store makes for itself at random: person IDs
+// and event IDs (UUIDv7), the terminal's signing key (so terminal_id, hashes, signatures) and
+// the My Number lookup secret (so my_number_hmac). seededDataDigest() leaves exactly those out.
+//
+// Speed: one outer transaction per batch (default 1000 cases); each CaseStore step nests
+// inside it as a savepoint, so every state change still commits with its event, and a
+// failure rolls back the whole batch.
+
+import { createHash } from 'node:crypto';
+import {
+  nextState,
+  type ApplicationKind,
+  type CardState,
+  type CaseEvent,
+} from '../../domain/case-lifecycle';
+import { myNumberCheckDigit } from '../../domain/my-number';
+import type { Db } from '../../db/open';
+import type { ApplicationChannel, Sex } from '../../db/migrations/0020-cases';
+import type { EventActor } from '../audit/append';
+import { createLogger, type Logger } from '../log/logger';
+import { CaseStore, type ApplicationInput } from './case-store';
+import {
+  createRng,
+  domesticAddress,
+  foreignName,
+  japaneseName,
+  mixSeed,
+  OVERSEAS_ADDRESSES,
+  type Rng,
+} from './synthetic-names';
+
+export interface SeedOptions {
+  cases: number;
+  seed: number;
+  /** Add to a store that already has applications (case numbers continue after them). */
+  append?: boolean;
+  /** Cases per transaction. */
+  batchSize?: number;
+  /** Called after each committed batch with the number of cases seeded so far. */
+  onBatch?: (done: number) => void;
+}
+
+export interface SeedSummary {
+  cases: number;
+  /** The case number of the first seeded case (0 unless appending). */
+  firstCase: number;
+  events: number;
+  /** How many seeded cards ended in each state; 'none' counts applications without a card. */
+  cardStates: Partial<Record<CardState | 'none', number>>;
+}
+
+export class SeedRefused extends Error {
+  override readonly name = 'SeedRefused';
+}
+
+export const DEFAULT_BATCH_SIZE = 1000;
+
+/** Where seeded cases end, in proportion to a working office's mix (weights, not percents). */
+const TARGETS = {
+  none: 40,
+  ordered: 30,
+  cancelled: 15,
+  'in-production': 40,
+  dispatched: 40,
+  received: 20,
+  'arrival-check-failed': 5,
+  'destroyed-after-check': 10,
+  'in-custody': 100,
+  'returned-uncollected': 10,
+  'destroyed-uncollected': 10,
+  'handed-over': 560,
+  reinstated: 10,
+  suspended: 30,
+  'revoked-after-suspension': 20,
+  'revoked-replaced': 50,
+  'revoked-destroyed': 10,
+} as const;
+type Target = keyof typeof TARGETS;
+
+const KINDS: Readonly<Record<ApplicationKind, number>> = {
+  new: 55,
+  renewal: 25,
+  'reissue-loss': 8,
+  'reissue-damage': 7,
+  overseas: 5,
+};
+
+const DOMESTIC_CHANNELS = { counter: 40, mail: 25, online: 35 } as const;
+
+const CENTRAL: EventActor = { staffId: null, role: 'central' };
+const CLERKS = ['clerk-01', 'clerk-02', 'clerk-03', 'clerk-04', 'clerk-05'] as const;
+const SUPERVISORS = ['super-01', 'super-02'] as const;
+
+/** Card steps from 'ordered', with who records each. */
+const TO_CUSTODY: readonly (readonly [CaseEvent, 'central' | 'clerk'])[] = [
+  ['start-production', 'central'],
+  ['dispatch', 'central'],
+  ['receive', 'clerk'],
+  ['arrival-check-pass', 'clerk'],
+];
+
+/** The steps after orderCard that take a card to `target`. */
+function pathTo(
+  target: Target,
+): readonly (readonly [CaseEvent, 'central' | 'clerk' | 'supervisor'])[] {
+  const upTo = (n: number) => TO_CUSTODY.slice(0, n);
+  switch (target) {
+    case 'none':
+    case 'ordered':
+      return [];
+    case 'cancelled':
+      return [['cancel', 'supervisor']];
+    case 'in-production':
+      return upTo(1);
+    case 'dispatched':
+      return upTo(2);
+    case 'received':
+      return upTo(3);
+    case 'arrival-check-failed':
+      return [...upTo(3), ['arrival-check-fail', 'clerk']];
+    case 'destroyed-after-check':
+      return [...upTo(3), ['arrival-check-fail', 'clerk'], ['destroy', 'supervisor']];
+    case 'in-custody':
+      return upTo(4);
+    case 'returned-uncollected':
+      return [...upTo(4), ['return-uncollected', 'clerk']];
+    case 'destroyed-uncollected':
+      return [...upTo(4), ['return-uncollected', 'clerk'], ['destroy', 'supervisor']];
+    case 'handed-over':
+      return [...upTo(4), ['hand-over', 'clerk']];
+    case 'reinstated':
+      return [...upTo(4), ['hand-over', 'clerk'], ['suspend', 'central'], ['reinstate', 'clerk']];
+    case 'suspended':
+      return [...upTo(4), ['hand-over', 'clerk'], ['suspend', 'central']];
+    case 'revoked-after-suspension':
+      return [...upTo(4), ['hand-over', 'clerk'], ['suspend', 'clerk'], ['revoke', 'supervisor']];
+    case 'revoked-replaced':
+      return [...upTo(4), ['hand-over', 'clerk'], ['revoke', 'central']];
+    case 'revoked-destroyed':
+      return [...upTo(4), ['hand-over', 'clerk'], ['revoke', 'central'], ['destroy', 'supervisor']];
+  }
+}
+
+const DAY_MS = 86_400_000;
+/** Case 0 of every run is received here; case i about i minutes later. */
+const FIRST_CASE_MS = Date.parse('2024-04-01T00:00:00.000Z');
+/** Ages are counted at this date, so birth dates do not move with the wall clock. */
+const AGE_REFERENCE_YEAR = 2026;
+
+/** A valid 12-digit My Number, distinct for each case number of a run (a stride permutation). */
+export function syntheticMyNumber(seed: number, caseNumber: number): string {
+  const modulus = 100_000_000_000n;
+  // Odd and not a multiple of 5, so coprime with 10^11: i -> offset + i * stride is one-to-one.
+  const stride = 73_939_133n;
+  const offset = BigInt(mixSeed(seed, 0x7fffffff)) * 23n;
+  const first11 = ((offset + BigInt(caseNumber) * stride) % modulus).toString().padStart(11, '0');
+  return `${first11}${myNumberCheckDigit(first11)}`;
+}
+
+function isoDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+interface SyntheticCase {
+  application: ApplicationInput & { applicationId: string };
+  cardSerial: string;
+  expiryDate: string;
+  target: Target;
+  receivedMs: number;
+  rng: Rng;
+}
+
+function syntheticCase(seed: number, caseNumber: number): SyntheticCase {
+  const rng = createRng(mixSeed(seed, caseNumber));
+  const kind = rng.weighted(KINDS);
+  const overseas = kind === 'overseas';
+  const sex: Sex = rng.next() < 0.5 ? 'male' : 'female';
+  const foreign = !overseas && rng.next() < 0.03;
+  const name = foreign ? foreignName(rng, sex) : japaneseName(rng, sex);
+  // Ages 0-95, fewer of the very old; children's cards (under 18) expire after 5 years.
+  const age = Math.floor(Math.min(rng.next(), rng.next() * 1.6) * 96);
+  const birthMs = Date.UTC(AGE_REFERENCE_YEAR - age - 1, 0, 1) + rng.int(365) * DAY_MS;
+  const domestic = domesticAddress(rng);
+  const channel: ApplicationChannel = overseas
+    ? 'overseas-online'
+    : rng.weighted(DOMESTIC_CHANNELS);
+  const receivedMs = FIRST_CASE_MS + caseNumber * 60_000 + rng.int(60_000);
+  const expiryYear = new Date(receivedMs).getUTCFullYear() + (age < 18 ? 5 : 10) + 1;
+  const birth = new Date(birthMs);
+  const expiryDate = isoDate(Date.UTC(expiryYear, birth.getUTCMonth(), birth.getUTCDate()));
+  const tag = String(mixSeed(seed, caseNumber) % 100_000_000_000).padStart(11, '0');
+  return {
+    application: {
+      // A 23-digit 申請書ID: 11 digits from the PRNG, then the case number.
+      applicationId: `${tag}${String(caseNumber).padStart(12, '0')}`,
+      kind,
+      channel,
+      receivedAt: new Date(receivedMs).toISOString(),
+      officeCode: overseas
+        ? `EMB-${String(1 + rng.int(40)).padStart(3, '0')}`
+        : `${String(domestic.prefectureIndex + 1).padStart(2, '0')}2010`,
+      person: {
+        ...name,
+        birthDate: isoDate(birthMs),
+        sex,
+        address: overseas ? rng.pick(OVERSEAS_ADDRESSES) : domestic.address,
+        overseas,
+        myNumber: syntheticMyNumber(seed, caseNumber),
+      },
+    },
+    cardSerial: `MC${String(caseNumber).padStart(10, '0')}${tag.slice(0, 4)}`,
+    expiryDate,
+    target: rng.weighted(TARGETS),
+    receivedMs,
+    rng,
+  };
+}
+
+const silent: Logger = createLogger({ sink: () => undefined, level: 'error' });
+
+export function countApplications(db: Db): number {
+  return db.prepare('SELECT count(*) FROM application').pluck().get() as number;
+}
+
+/**
+ * Seeds `cases` synthetic cases. Refuses a store that already has applications unless
+ * `append` is set, so a real office's store is never mixed with synthetic cases by accident.
+ */
+export function seedCases(db: Db, options: SeedOptions): SeedSummary {
+  if (!Number.isSafeInteger(options.cases) || options.cases < 1) {
+    throw new RangeError('the number of cases must be a positive integer');
+  }
+  if (!Number.isSafeInteger(options.seed) || options.seed < 0 || options.seed > 0xffffffff) {
+    throw new RangeError('the seed must be an integer from 0 to 4294967295');
+  }
+  const existing = countApplications(db);
+  if (existing > 0 && !options.append) {
+    throw new SeedRefused(
+      `The store already holds ${existing} application(s); seed only an empty store, or pass --append to add synthetic cases to it.`,
+    );
+  }
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  let clock = FIRST_CASE_MS;
+  const store = new CaseStore({ db, log: silent, now: () => new Date(clock) });
+  const summary: SeedSummary = { cases: 0, firstCase: existing, events: 0, cardStates: {} };
+  const seedOne = (caseNumber: number): void => {
+    const c = syntheticCase(options.seed, caseNumber);
+    const { rng } = c;
+    const clerk = (): EventActor => ({ staffId: rng.pick(CLERKS), role: 'clerk' });
+    const actorFor = (who: 'central' | 'clerk' | 'supervisor'): EventActor =>
+      who === 'central'
+        ? CENTRAL
+        : who === 'clerk'
+          ? clerk()
+          : { staffId: rng.pick(SUPERVISORS), role: 'supervisor' };
+    clock = c.receivedMs;
+    const received = c.application.channel.endsWith('online') ? CENTRAL : clerk();
+    store.receiveApplication(c.application, received);
+    summary.events += 1;
+    if (c.target === 'none') {
+      summary.cardStates.none = (summary.cardStates.none ?? 0) + 1;
+      return;
+    }
+    clock += DAY_MS * (1 + rng.int(3));
+    store.orderCard(
+      c.application.applicationId,
+      { cardSerial: c.cardSerial, expiryDate: c.expiryDate },
+      CENTRAL,
+      1,
+    );
+    summary.events += 1;
+    let state: CardState = 'ordered';
+    let version = 1;
+    for (const [event, who] of pathTo(c.target)) {
+      // Days to weeks between steps; the applicant may take a month to come for the card.
+      clock += DAY_MS * (1 + rng.int(event === 'hand-over' ? 30 : 10)) + rng.int(DAY_MS);
+      const step = nextState(c.application.kind, state, event);
+      if (!step.ok) throw new Error(`seed path broken: ${event} from ${state}: ${step.reason}`);
+      const recorded = store.recordCardTransition(
+        c.cardSerial,
+        event,
+        actorFor(who),
+        new Set(step.transition.requires),
+        version,
+      );
+      state = recorded.state;
+      version = recorded.version;
+      summary.events += 1;
+    }
+    summary.cardStates[state] = (summary.cardStates[state] ?? 0) + 1;
+  };
+  for (let start = 0; start < options.cases; start += batchSize) {
+    const end = Math.min(options.cases, start + batchSize);
+    db.transaction(() => {
+      for (let i = start; i < end; i += 1) seedOne(existing + i);
+    })();
+    summary.cases = end;
+    options.onBatch?.(end);
+  }
+  return summary;
+}
+
+/**
+ * SHA-256 over everything a seed determines, so two stores seeded alike can be compared:
+ * every column of person, application and card, and every event's seq, actor, case, type,
+ * payload, case version and terminal time. Left out, because each store makes them itself at
+ * random: person_id (replaced by the person's rank in My Number order, in person,
+ * application and event payloads), my_number_hmac (per-store secret), and each event's
+ * event_id, terminal_id, prev_hash, hash and signature (terminal key and UUIDv7).
+ * Columns added by later migrations are included as they come (SELECT *).
+ */
+export function seededDataDigest(db: Db): string {
+  const hash = createHash('sha256');
+  const rank = new Map<string, number>();
+  const line = (table: string, row: Record<string, unknown>) =>
+    hash.update(`${table}\t${JSON.stringify(row)}\n`);
+  for (const row of db.prepare('SELECT * FROM person ORDER BY my_number').iterate() as Iterable<
+    Record<string, unknown>
+  >) {
+    const { person_id: personId, my_number_hmac: _hmac, ...rest } = row;
+    rank.set(String(personId), rank.size);
+    line('person', { ...rest, person: rank.get(String(personId)) });
+  }
+  for (const row of db
+    .prepare('SELECT * FROM application ORDER BY application_id')
+    .iterate() as Iterable<Record<string, unknown>>) {
+    const { person_id: personId, ...rest } = row;
+    line('application', { ...rest, person: rank.get(String(personId)) });
+  }
+  for (const row of db.prepare('SELECT * FROM card ORDER BY card_serial').iterate() as Iterable<
+    Record<string, unknown>
+  >) {
+    line('card', row);
+  }
+  const events = db
+    .prepare(
+      `SELECT seq, actor_staff_id, actor_role, case_ref, type, payload, case_version_seen,
+              terminal_time
+       FROM case_event ORDER BY seq`,
+    )
+    .iterate() as Iterable<Record<string, unknown> & { payload: string }>;
+  for (const row of events) {
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    if (typeof payload['personId'] === 'string') {
+      payload['personId'] = rank.get(payload['personId']) ?? null;
+    }
+    line('case_event', { ...row, payload });
+  }
+  return hash.digest('hex');
+}
