@@ -99,20 +99,20 @@ try {
     return mid;
   };
   const us = (n: number) => `${n.toFixed(1)} µs`;
-  console.log(
-    `store-lookup: seeded ${summary.cases} cases (${summary.events} signed events) in ${seedSeconds.toFixed(1)} s = ${(summary.cases / seedSeconds).toFixed(0)} cases/s; store ${(fileBytes / 1048576).toFixed(1)} MiB; peak RSS ${maxRssMiB.toFixed(0)} MiB`,
+  process.stdout.write(
+    `store-lookup: seeded ${summary.cases} cases (${summary.events} signed events) in ${seedSeconds.toFixed(1)} s = ${(summary.cases / seedSeconds).toFixed(0)} cases/s; store ${(fileBytes / 1048576).toFixed(1)} MiB; peak RSS ${maxRssMiB.toFixed(0)} MiB\n`,
   );
   for (const kind of ['application ID', 'My Number']) {
     const ours = med(`${kind}, main/cases`);
     const base = med(`${kind}, bare SQL`);
     const ratio = ours.p50 / base.p50;
-    console.log(
-      `store-lookup: ${kind}: main/cases p50 ${us(ours.p50)} p99 ${us(ours.p99)}; bare SQL p50 ${us(base.p50)} p99 ${us(base.p99)}; ratio p50 ${ratio.toFixed(2)}x, p99 ${(ours.p99 / base.p99).toFixed(2)}x (goal <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER GOAL'}`,
+    process.stdout.write(
+      `store-lookup: ${kind}: main/cases p50 ${us(ours.p50)} p99 ${us(ours.p99)}; bare SQL p50 ${us(base.p50)} p99 ${us(base.p99)}; ratio p50 ${ratio.toFixed(2)}x, p99 ${(ours.p99 / base.p99).toFixed(2)}x (goal <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER GOAL'}\n`,
     );
   }
   const scale = FULL / CASES;
-  console.log(
-    `store-lookup: full size (${FULL.toLocaleString('en')} cases) would need about ${((seedSeconds * scale) / 3600).toFixed(1)} h of seeding at this rate and ${((fileBytes * scale) / 1073741824).toFixed(1)} GiB of store; peak RSS was measured at this N only (the seeder holds one batch of 1000 cases at a time, so it should not grow with N beyond SQLite's page cache); exact lookups add about one B-tree level.`,
+  process.stdout.write(
+    `store-lookup: full size (${FULL.toLocaleString('en')} cases) would need about ${((seedSeconds * scale) / 3600).toFixed(1)} h of seeding at this rate and ${((fileBytes * scale) / 1073741824).toFixed(1)} GiB of store; peak RSS was measured at this N only (the seeder holds one batch of 1000 cases at a time, so it should not grow with N beyond SQLite's page cache); exact lookups add about one B-tree level.\n`,
   );
   bare.close();
   db.close();

@@ -99,18 +99,20 @@ try {
   const base = median(plain.rates);
   const cost = (1 - enc / base) * 100;
   const fmt = (n: number) => n.toFixed(0);
-  console.log(
-    `store-write: encrypted ${fmt(enc)} handover tx/s (median of ${ROUNDS} rounds x ${TX}, synchronous=FULL, WAL)`,
+  process.stdout.write(
+    `store-write: encrypted ${fmt(enc)} handover tx/s (median of ${ROUNDS} rounds x ${TX}, synchronous=FULL, WAL)\n`,
   );
-  console.log(`store-write: baseline unencrypted ${fmt(base)} tx/s (same code, same run)`);
-  console.log(
-    `store-write: ratio encrypted/plain = ${(enc / base).toFixed(2)} (encryption costs ${cost.toFixed(1)}%; goal <= 25%) ${cost <= 25 ? 'OK' : 'OVER GOAL'}`,
+  process.stdout.write(
+    `store-write: baseline unencrypted ${fmt(base)} tx/s (same code, same run)\n`,
   );
-  console.log(
-    `store-write: per handover ${(1000 / enc).toFixed(2)} ms encrypted, ${(1000 / base).toFixed(2)} ms plain; rounds enc [${encrypted.rates.map(fmt).join(', ')}] plain [${plain.rates.map(fmt).join(', ')}]`,
+  process.stdout.write(
+    `store-write: ratio encrypted/plain = ${(enc / base).toFixed(2)} (encryption costs ${cost.toFixed(1)}%; goal <= 25%) ${cost <= 25 ? 'OK' : 'OVER GOAL'}\n`,
   );
-  console.log(
-    'store-write: at full size (1,000,000 cases) a handover writes the same pages plus one more B-tree level; expect the same order of rate (not measured here).',
+  process.stdout.write(
+    `store-write: per handover ${(1000 / enc).toFixed(2)} ms encrypted, ${(1000 / base).toFixed(2)} ms plain; rounds enc [${encrypted.rates.map(fmt).join(', ')}] plain [${plain.rates.map(fmt).join(', ')}]\n`,
+  );
+  process.stdout.write(
+    'store-write: at full size (1,000,000 cases) a handover writes the same pages plus one more B-tree level; expect the same order of rate (not measured here).\n',
   );
   encrypted.db.close();
   plain.db.close();

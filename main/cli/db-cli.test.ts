@@ -14,19 +14,9 @@ import { latestVersion } from '../../db/migrations';
 import { openStore } from '../../db/open';
 import { tempDir } from '../../test/support/temp-dir';
 import { runCli } from './madoguchi';
+import { cli } from './testing';
 
 const MARKER = 'YAMADA-TARO-CLI-MARKER';
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    env: {},
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 function keyOf(dataDir: string): Buffer {
   return Buffer.from(readFileSync(join(dataDir, 'store.key'), 'utf8').trim(), 'hex');

@@ -2,18 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp-dir';
 import { APP_VERSION } from '../core/version';
-import { runCli } from './madoguchi';
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    env: {},
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+import { cli } from './testing';
 
 describe('the madoguchi command', () => {
   it('prints its version', async () => {

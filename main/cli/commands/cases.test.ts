@@ -8,18 +8,7 @@ import { tempDir } from '../../../test/support/temp-dir';
 import { CaseStore } from '../../cases/case-store';
 import { application, central, clerk, person } from '../../cases/testing';
 import { createMemoryLogger } from '../../log/logger';
-import { runCli } from '../madoguchi';
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    env: {},
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+import { cli } from '../testing';
 
 const YAMADA = person({
   nameKanji: '山田 太郎',
