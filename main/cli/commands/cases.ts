@@ -1,7 +1,6 @@
 // `madoguchi cases ...`: the counter's case lookups for supervisors and IT administrators.
 // A result shows a My Number only masked (its last four digits), as the counter screens do.
 
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { latestVersion } from '../../../db/migrations';
@@ -10,8 +9,8 @@ import { maskMyNumber } from '../../../domain/my-number';
 import { formatTable } from '../../../domain/text-table';
 import { MAX_SEARCH_LIMIT, searchCases, SearchError, type SearchPage } from '../../cases/search';
 import { STORE_FILE } from '../../config/data-dir';
-import { keyFileProvider } from '../../config/key-file';
 import { CommandFailure, type CliIo, type Command, type GlobalOptions } from '../command';
+import { withKey } from '../store-key';
 import { UsageError } from '../usage-error';
 
 const SEARCH_USAGE = 'madoguchi cases search QUERY [--limit N] [--cursor C]';
@@ -82,20 +81,14 @@ async function search(
   args: { query: string; limit?: number; cursor?: string },
 ): Promise<SearchPage> {
   const storePath = join(global.dataDir, STORE_FILE);
-  if (!existsSync(storePath)) {
-    throw new CommandFailure(
-      'STORE_MISSING',
-      `No case store at ${storePath}. Run "madoguchi db init" to create one, or check --data-dir.`,
-    );
-  }
-  const provider = keyFileProvider(global.dataDir, io.env);
-  const key = await provider.existingKey();
-  if (!key) {
-    throw new CommandFailure(
-      'KEY_MISSING',
-      `This terminal has no store key (${provider.source}). Put the key the store was made with in place first.`,
-    );
-  }
+  return withKey({ global, io, storePath }, (key) => searchWithKey(storePath, key, args));
+}
+
+function searchWithKey(
+  storePath: string,
+  key: Buffer,
+  args: { query: string; limit?: number; cursor?: string },
+): SearchPage {
   try {
     const db = openStore({ path: storePath, key, readonly: true });
     try {
@@ -117,8 +110,6 @@ async function search(
     // A query or cursor the search cannot take is a usage mistake, not a failure.
     if (error instanceof SearchError) throw new UsageError(error.message);
     throw error;
-  } finally {
-    key.fill(0);
   }
 }
 

@@ -21,6 +21,7 @@ import { seedCases, SeedRefused } from '../../cases/seed';
 import { ensureDataDir, STORE_FILE } from '../../config/data-dir';
 import { keyFileProvider } from '../../config/key-file';
 import { CommandFailure, type CliIo, type Command, type GlobalOptions } from '../command';
+import { type StoreContext, withKey } from '../store-key';
 import { UsageError } from '../usage-error';
 
 interface Subcommand {
@@ -30,11 +31,7 @@ interface Subcommand {
   run(values: Record<string, string | boolean | undefined>, ctx: Context): Promise<number>;
 }
 
-interface Context {
-  global: GlobalOptions;
-  io: CliIo;
-  storePath: string;
-}
+type Context = StoreContext;
 
 const subcommands: Record<string, Subcommand> = {
   init: {
@@ -288,33 +285,6 @@ export const dbCommand: Command = {
 
 function subcommandNamed(name: string): Subcommand | undefined {
   return Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
-}
-
-/** Runs `use` with this terminal's existing key (never creating one), then wipes the key. */
-async function withKey<T>(
-  ctx: Context,
-  use: (key: Buffer) => T,
-  options: { storeMayBeMissing?: boolean } = {},
-): Promise<T> {
-  if (!options.storeMayBeMissing && !existsSync(ctx.storePath)) {
-    throw new CommandFailure(
-      'STORE_MISSING',
-      `No case store at ${ctx.storePath}. Run "madoguchi db init" to create one, or check --data-dir.`,
-    );
-  }
-  const provider = keyFileProvider(ctx.global.dataDir, ctx.io.env);
-  const key = await provider.existingKey();
-  if (!key) {
-    throw new CommandFailure(
-      'KEY_MISSING',
-      `This terminal has no store key (${provider.source}). Put the key the store was made with in place first.`,
-    );
-  }
-  try {
-    return use(key);
-  } finally {
-    key.fill(0);
-  }
 }
 
 function withReadonlyStore<T>(path: string, key: Buffer, use: (db: Db) => T): T {
