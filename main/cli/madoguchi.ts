@@ -6,6 +6,7 @@ import { StoreError } from '../../db/open';
 import { defaultDataDir } from '../config/data-dir';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { CommandFailure, type CliIo, type Command, type GlobalOptions } from './command';
+import { auditCommand } from './commands/audit';
 import { casesCommand } from './commands/cases';
 import { dbCommand } from './commands/db';
 import { doctorCommand } from './commands/doctor';
@@ -20,6 +21,7 @@ Commands:
   db          The case store: init, migrate, check, stats, backup --out FILE, restore --from FILE
               (run "madoguchi db --help" for each)
   cases       Find cases: cases search QUERY (application ID, card serial, My Number, name, birth date)
+  audit       audit verify: check every case event's hash, link and signature; name the first broken link
   --version   Print the version
 
 Global options:
@@ -33,6 +35,7 @@ const commands: Record<string, Command> = {
   doctor: doctorCommand,
   db: dbCommand,
   cases: casesCommand,
+  audit: auditCommand,
 };
 
 interface Invocation extends Partial<GlobalOptions> {
