@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER } from './csp';
@@ -76,5 +77,51 @@ describe('the renderer Content-Security-Policy', () => {
     );
     const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i.exec(html);
     expect(meta?.[1]).toBe(CONTENT_SECURITY_POLICY);
+  });
+});
+
+// Google's CSP Evaluator (the npm port electronegativity uses) as a second opinion. Its one
+// remark on our policy is informational: "'self' can be problematic if you host JSONP,
+// Angular or user uploaded files". app://counter serves only the files of our own build
+// (main/app/app-asset.ts), so that does not apply; anything of higher severity fails.
+interface CspFinding {
+  type: number;
+  severity: number;
+  directive: string;
+  value?: string;
+}
+interface CspEvaluatorModule {
+  CspParser: new (policy: string) => { csp: unknown };
+  CspEvaluator: new (csp: unknown, version: unknown) => { evaluate(): CspFinding[] };
+  Version: { CSP3: unknown };
+  severities: Record<'HIGH' | 'SYNTAX' | 'MEDIUM' | 'HIGH_MAYBE' | 'MEDIUM_MAYBE', number>;
+}
+const cspEvaluator = createRequire(import.meta.url)(
+  '@doyensec/csp-evaluator',
+) as CspEvaluatorModule;
+
+function findings(policy: string): CspFinding[] {
+  const parsed = new cspEvaluator.CspParser(policy).csp;
+  return new cspEvaluator.CspEvaluator(parsed, cspEvaluator.Version.CSP3).evaluate();
+}
+
+describe("Google's CSP Evaluator on the policy", () => {
+  const { severities } = cspEvaluator;
+
+  it('finds nothing high, medium or syntactic in either form', () => {
+    for (const policy of [CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_HEADER]) {
+      const serious = findings(policy).filter((f) => f.severity < severities.MEDIUM_MAYBE);
+      expect(serious).toEqual([]);
+      const remarks = findings(policy).map((f) => `${f.directive} ${f.value ?? ''}`);
+      expect(remarks).toEqual(["script-src 'self'"]);
+    }
+  });
+
+  it('would flag the policy if someone weakened it', () => {
+    const weakened = CONTENT_SECURITY_POLICY.replace(
+      "script-src 'self'",
+      "script-src 'self' 'unsafe-inline'",
+    );
+    expect(findings(weakened).some((f) => f.severity === severities.HIGH)).toBe(true);
   });
 });
