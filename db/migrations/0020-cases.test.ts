@@ -154,7 +154,8 @@ describe('migration 0020: the case store', () => {
     expect(() => insertEvent(db, rawEvent(db, 1, { payload: 'not json' }))).toThrow(/CHECK/);
     ACTORS.forEach((role, i) => insertEvent(db, rawEvent(db, i + 1, { actor_role: role })));
     const types = db.prepare('SELECT type FROM case_event_type ORDER BY type').pluck().all();
-    expect(types).toEqual([...CASE_EVENT_TYPES].sort());
+    // Later migrations add types of their own (0040: personal-data-purged, case-imported).
+    expect(types).toEqual(expect.arrayContaining([...CASE_EVENT_TYPES]));
   });
 
   it('records a sync acknowledgement beside the event, leaving the event untouched', () => {

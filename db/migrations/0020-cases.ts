@@ -1,4 +1,5 @@
 import { ACTORS, APPLICATION_KINDS, CARD_STATES, CASE_EVENTS } from '../../domain/case-lifecycle';
+import type { RetentionEventType } from './0040-retention';
 import type { Migration } from './index';
 
 // The case store: persons, applications, cards, what the counter established about them, and
@@ -49,7 +50,8 @@ export const SUSPENSION_REASONS = ['loss', 'theft', 'other'] as const;
 
 /** The event types of migration 20: an application received, a card ordered, card steps. */
 export const CASE_EVENT_TYPES = ['application-received', 'card-ordered', ...CASE_EVENTS] as const;
-export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
+/** Every event type a store at the latest schema knows: these, and those later migrations add. */
+export type CaseEventType = (typeof CASE_EVENT_TYPES)[number] | RetentionEventType;
 
 /** What central answered for an uploaded event (reference/sync-protocol.md §3.4). */
 export const ACK_OUTCOMES = ['applied', 'duplicate', 'applied-with-conflict', 'rejected'] as const;
