@@ -10,7 +10,13 @@
 // a missing handler a compile error.
 
 import { z } from 'zod';
-import type { Actor } from '../domain/case-lifecycle';
+import {
+  APPLICATION_KINDS,
+  type Actor,
+  type ApplicationKind,
+  type CardState,
+} from '../domain/case-lifecycle';
+import { myNumberProblem } from '../domain/my-number';
 
 /** Upper bound for any free-text field crossing the bridge: bad input fails early. */
 export const MAX_TEXT = 200;
@@ -24,10 +30,22 @@ export type Role = (typeof ROLES)[number];
 
 /**
  * What a call needs. `public` calls work before anyone signs in (first-run setup, sign-in,
- * language); `session` calls need a signed-in member of staff of any role. Later issues add
- * finer permissions; the role matrix lives in preload/permissions.ts next to this table.
+ * language); `session.resume` needs a session even while it is locked (unlock, sign out);
+ * every other permission needs an unlocked session whose role holds it. Which role holds
+ * which permission is the matrix in preload/permissions.ts, next to this table.
  */
-export const PERMISSIONS = ['public', 'session', 'staff.manage'] as const;
+export const PERMISSIONS = [
+  'public',
+  'session.resume',
+  'session',
+  'staff.manage',
+  'case.read',
+  'case.revealMyNumber',
+  'application.record',
+  'card.suspend',
+  'dayEnd.read',
+  'dayEnd.reconcile',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** Stable error codes. The renderer translates them; the English message is for logs and CLI. */
@@ -51,6 +69,11 @@ export const ERROR_CODES = [
   'MY_NUMBER_INVALID',
   'APPLICATION_ID_TAKEN',
   'CARD_SERIAL_TAKEN',
+  'SESSION_LOCKED',
+  'SEARCH_QUERY_EMPTY',
+  'SEARCH_BAD_CURSOR',
+  'NO_CARD_TO_SUSPEND',
+  'PRINT_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -83,6 +106,15 @@ export interface StaffSession {
   displayName: string;
   role: Role;
   signedInAt: string;
+  /**
+   * Locked by the idle policy or by the clerk: only the same member of staff can unlock
+   * (auth.unlock), anyone else signs out first. Main refuses every other call meanwhile.
+   */
+  locked: boolean;
+  /** When main locks the session if nothing happens before (ISO); null while locked. */
+  idleLockAt: string | null;
+  /** The idle policy, so the screen can say how long it is. */
+  idleLockSeconds: number;
 }
 
 export interface Settings {
@@ -104,6 +136,146 @@ export interface ReaderSnapshot {
   readers: ReaderInfo[];
 }
 
+export type SearchKind = 'my-number' | 'identifier' | 'birth-date' | 'kana' | 'latin' | 'kanji';
+
+/** One application found by the search box. The My Number only as its last four digits. */
+export interface CaseHit {
+  applicationId: string;
+  nameKanji: string;
+  nameKana: string;
+  nameLatin: string | null;
+  /** ISO date. */
+  birthDate: string;
+  myNumberLast4: string;
+  card: { serial: string; state: CardState } | null;
+}
+
+export interface CasePage {
+  kind: SearchKind;
+  hits: CaseHit[];
+  nextCursor: string | null;
+}
+
+/** Whether central has acknowledged an event of this terminal's outbox yet. */
+export type SyncMark = 'pending' | 'acknowledged' | 'rejected';
+
+export interface CaseEventView {
+  seq: number;
+  type: string;
+  actorRole: Actor;
+  actorStaffId: string | null;
+  terminalTime: string;
+  sync: SyncMark;
+}
+
+export interface SuspensionView {
+  suspensionId: string;
+  cardSerial: string;
+  reason: LossReason;
+  occurredOn: string | null;
+  place: string | null;
+  policeReportNumber: string | null;
+  suspendedAt: string;
+  /** The outbox state of the suspension event: effective centrally only once acknowledged. */
+  sync: SyncMark;
+}
+
+export interface CaseDetail {
+  applicationId: string;
+  kind: ApplicationKind;
+  channel: string;
+  status: string;
+  receivedAt: string;
+  version: number;
+  person: {
+    personId: string;
+    nameKanji: string;
+    nameKana: string;
+    alias: string | null;
+    nameLatin: string | null;
+    birthDate: string;
+    sex: Sex;
+    address: string;
+    overseas: boolean;
+    myNumberLast4: string;
+  };
+  cards: { cardSerial: string; state: CardState; expiryDate: string | null; version: number }[];
+  suspensions: SuspensionView[];
+  events: CaseEventView[];
+}
+
+export interface MyNumberReveal {
+  myNumber: string;
+  /** The screen hides the number again at this time (ISO). */
+  visibleUntil: string;
+}
+
+export interface ApplicationRecorded {
+  applicationId: string;
+  personId: string;
+  seq: number;
+}
+
+export interface SuspensionRecorded {
+  suspensionId: string;
+  state: CardState;
+  seq: number;
+}
+
+export interface DayEventRow {
+  seq: number;
+  type: string;
+  applicationId: string;
+  cardSerial: string | null;
+  actorStaffId: string | null;
+  terminalTime: string;
+}
+
+export interface UncollectedCard {
+  applicationId: string;
+  cardSerial: string;
+  nameKanji: string;
+  nameKana: string;
+  address: string;
+  /** ISO date the card passed its arrival check (entered custody). */
+  inCustodySince: string;
+  /** ISO date: the collection deadline, in business days after custody began. */
+  deadline: string;
+  reminderSentOn: string | null;
+  /** Reminder sent and its own deadline passed: the card goes on the return list. */
+  toReturn: boolean;
+}
+
+export interface Reconciliation {
+  reconciliationId: string;
+  /** Cards in custody according to the store when the count was recorded. */
+  expected: number;
+  counted: number;
+  difference: number;
+  staffId: string;
+  recordedAt: string;
+}
+
+export interface DayEndSummary {
+  /** ISO date of the office day (terminal's local time). */
+  date: string;
+  applications: DayEventRow[];
+  handovers: DayEventRow[];
+  suspensions: DayEventRow[];
+  inCustody: number;
+  reconciliations: Reconciliation[];
+  uncollected: UncollectedCard[];
+  /** Events of this terminal central has not acknowledged yet. */
+  unsyncedEvents: number;
+}
+
+export interface SavedFile {
+  fileName: string;
+  /** Where main wrote it, for the clerk to find it. */
+  path: string;
+  bytes: number;
+}
+
 // ---- input schemas ---------------------------------------------------------------------------
 
 const staffId = z
@@ -115,6 +287,77 @@ const displayName = z.string().trim().min(1).max(MAX_TEXT);
 /** Length limits only: the password policy itself is enforced (and explained) in main/auth. */
 const password = z.string().min(1).max(256);
 const empty = z.strictObject({});
+
+export const SEXES = ['male', 'female'] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const LOSS_REASONS = ['loss', 'theft'] as const;
+export type LossReason = (typeof LOSS_REASONS)[number];
+
+/** Why a clerk needs to see a full My Number; recorded in the audit event. */
+export const REVEAL_REASONS = ['identity-check', 'applicant-request', 'data-correction'] as const;
+export type RevealReason = (typeof REVEAL_REASONS)[number];
+
+export const PRINT_DOCUMENTS = ['day-report', 'reminder-letters'] as const;
+export type PrintDocument = (typeof PRINT_DOCUMENTS)[number];
+
+const isoDate = z
+  .string()
+  .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'YYYY-MM-DD')
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && isRealDate(text), {
+    message: 'not a calendar date',
+  });
+
+function isRealDate(text: string): boolean {
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+const applicationId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[0-9A-Za-z-]+$/, 'letters, digits and hyphens');
+const cardSerial = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[0-9A-Za-z-]+$/, 'letters, digits and hyphens');
+const version = z.number().int().min(1);
+
+/** Full-width katakana, the long-vowel mark, the middle dot and spaces (氏名のフリガナ). */
+const KANA = /^[\u30A1-\u30FA\u30FC\u30FB\u3000 ]+$/u;
+/** The Latin name as on a passport: letters, spaces, hyphens, apostrophes, commas. */
+const LATIN = /^[A-Za-z][A-Za-z ,.'-]*$/u;
+
+const personInput = z.strictObject({
+  nameKanji: z.string().trim().min(1).max(MAX_TEXT),
+  nameKana: z.string().trim().min(1).max(MAX_TEXT).regex(KANA, 'katakana'),
+  alias: z.string().trim().max(MAX_TEXT).optional(),
+  nameLatin: z
+    .string()
+    .trim()
+    .max(MAX_TEXT)
+    .regex(LATIN, 'latin')
+    .transform((text) => text.toUpperCase())
+    .optional(),
+  birthDate: isoDate.refine((text) => text <= new Date().toISOString().slice(0, 10), {
+    message: 'in the future',
+  }),
+  sex: z.enum(SEXES),
+  address: z.string().trim().min(1).max(400),
+  overseas: z.boolean(),
+  myNumber: z
+    .string()
+    .regex(/^[0-9]{12}$/, '12 digits')
+    .refine((text) => myNumberProblem(text) === null, { message: 'check digit' }),
+});
+export type PersonFormInput = z.input<typeof personInput>;
+
+/** An empty optional text field arrives as '' from a form: treat it as absent. */
+const optionalText = (schema: z.ZodString) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 // ---- the call table --------------------------------------------------------------------------
 
@@ -147,7 +390,88 @@ export const calls = {
     input: z.strictObject({ language: z.enum(LANGUAGES) }),
     permission: 'public',
   }),
+  'staff.create': call<{ staffId: string; displayName: string; role: Role }>()({
+    input: z.strictObject({ staffId, displayName, role: z.enum(ROLES), password }),
+    permission: 'staff.manage',
+  }),
+  'auth.keepAlive': call<StaffSession>()({ input: empty, permission: 'session' }),
+  'auth.lock': call<StaffSession>()({ input: empty, permission: 'session' }),
+  'auth.unlock': call<StaffSession>()({
+    input: z.strictObject({ password }),
+    permission: 'session.resume',
+  }),
   'reader.snapshot': call<ReaderSnapshot>()({ input: empty, permission: 'session' }),
+  'cases.search': call<CasePage>()({
+    input: z.strictObject({
+      query: z.string().max(MAX_TEXT),
+      cursor: z.string().max(1000).nullable().optional(),
+      limit: z.number().int().min(1).max(200).optional(),
+    }),
+    permission: 'case.read',
+  }),
+  'cases.get': call<CaseDetail>()({
+    input: z.strictObject({ applicationId }),
+    permission: 'case.read',
+  }),
+  'cases.revealMyNumber': call<MyNumberReveal>()({
+    input: z.strictObject({ applicationId, reason: z.enum(REVEAL_REASONS) }),
+    permission: 'case.revealMyNumber',
+  }),
+  'applications.record': call<ApplicationRecorded>()({
+    input: z
+      .strictObject({
+        kind: z.enum(APPLICATION_KINDS),
+        applicationId: optionalText(applicationId),
+        /** The person's details as the form took them; or, instead, `personId`. */
+        person: personInput.optional(),
+        /** A person already on record (a renewal or reissue started from their case). */
+        personId: z.string().min(1).max(64).optional(),
+      })
+      .refine((input) => (input.person === undefined) !== (input.personId === undefined), {
+        message: 'either person or personId',
+        path: ['person'],
+      }),
+    permission: 'application.record',
+  }),
+  'cards.reportLoss': call<SuspensionRecorded>()({
+    input: z.strictObject({
+      cardSerial,
+      expectedVersion: version,
+      reason: z.enum(LOSS_REASONS),
+      occurredOn: isoDate.refine((text) => text <= new Date().toISOString().slice(0, 10), {
+        message: 'in the future',
+      }),
+      place: z.string().trim().min(1).max(MAX_TEXT),
+      policeReportNumber: optionalText(
+        z
+          .string()
+          .trim()
+          .max(32)
+          .regex(/^[0-9A-Za-z\u3000-\u30FF\u4E00-\u9FFF\uFF10-\uFF5A-]+$/u, 'reference'),
+      ),
+    }),
+    permission: 'card.suspend',
+  }),
+  'dayEnd.summary': call<DayEndSummary>()({
+    input: z.strictObject({ date: isoDate.optional() }),
+    permission: 'dayEnd.read',
+  }),
+  'dayEnd.reconcile': call<Reconciliation>()({
+    input: z.strictObject({ counted: z.number().int().min(0).max(1_000_000) }),
+    permission: 'dayEnd.reconcile',
+  }),
+  'dayEnd.recordReminders': call<{ recorded: number }>()({
+    input: z.strictObject({ cardSerials: z.array(cardSerial).min(1).max(10_000) }),
+    permission: 'dayEnd.reconcile',
+  }),
+  'dayEnd.exportCsv': call<SavedFile>()({
+    input: z.strictObject({ date: isoDate.optional() }),
+    permission: 'dayEnd.read',
+  }),
+  'print.toPdf': call<SavedFile>()({
+    input: z.strictObject({ document: z.enum(PRINT_DOCUMENTS), date: isoDate }),
+    permission: 'dayEnd.read',
+  }),
 } as const;
 
 export type Calls = typeof calls;

@@ -152,3 +152,81 @@ describe('sign-in', () => {
     expect(() => auth.authorize('staff.manage')).not.toThrow();
   });
 });
+
+describe('idle lock and the session log', () => {
+  async function signedInClerk(idleLockSeconds = 60) {
+    let now = new Date('2026-11-21T09:00:00Z');
+    const bus = new EventBus();
+    const sessions: unknown[] = [];
+    bus.on('session.changed', (s) => sessions.push(s));
+    const { log } = createMemoryLogger();
+    const db = tempStore();
+    const auth = new AuthService({ db, bus, log, now: () => now, idleLockSeconds });
+    await auth.createFirstAdministrator({ staffId: 'admin01', displayName: 'A', password: GOOD });
+    await auth.createStaff({ staffId: 'clerk01', displayName: 'C', role: 'clerk', password: GOOD });
+    auth.signOut();
+    await auth.signIn({ staffId: 'clerk01', password: GOOD });
+    return {
+      auth,
+      db,
+      sessions,
+      advance(seconds: number) {
+        now = new Date(now.getTime() + seconds * 1000);
+      },
+      kinds: () =>
+        db.prepare('SELECT staff_id, kind FROM session_log ORDER BY seq').all() as {
+          staff_id: string | null;
+          kind: string;
+        }[],
+    };
+  }
+
+  it('locks an idle session in main: calls are refused until the same clerk unlocks', async () => {
+    const { auth, advance, kinds } = await signedInClerk(60);
+    expect(auth.session()).toMatchObject({ locked: false, idleLockAt: '2026-11-21T09:01:00.000Z' });
+    advance(59);
+    auth.authorize('case.read');
+    advance(61);
+    expect(() => auth.authorize('case.read')).toThrow(
+      expect.objectContaining({ code: 'SESSION_LOCKED' }),
+    );
+    expect(auth.session()).toMatchObject({ locked: true, idleLockAt: null });
+    auth.authorize('session.resume');
+    await expect(auth.unlock({ password: 'wrong-password-1' })).rejects.toMatchObject({
+      code: 'AUTH_INVALID_CREDENTIALS',
+    });
+    expect(auth.session()?.locked).toBe(true);
+    await expect(auth.unlock({ password: GOOD })).resolves.toMatchObject({ locked: false });
+    auth.authorize('case.read');
+    expect(kinds().slice(-4)).toEqual([
+      { staff_id: 'clerk01', kind: 'signed-in' },
+      { staff_id: 'clerk01', kind: 'idle-locked' },
+      { staff_id: 'clerk01', kind: 'unlock-refused' },
+      { staff_id: 'clerk01', kind: 'unlocked' },
+    ]);
+  });
+
+  it('records refused sign-ins without the typed staff ID when it is unknown', async () => {
+    const { auth, kinds } = await signedInClerk();
+    auth.signOut();
+    await expect(auth.signIn({ staffId: 'nobody', password: GOOD })).rejects.toMatchObject({
+      code: 'AUTH_INVALID_CREDENTIALS',
+    });
+    expect(kinds().slice(-2)).toEqual([
+      { staff_id: 'clerk01', kind: 'signed-out' },
+      { staff_id: null, kind: 'sign-in-refused' },
+    ]);
+  });
+
+  it('keeps an administrator away from cases, and a clerk away from staff management', async () => {
+    const { auth } = await signedInClerk();
+    expect(() => auth.authorize('staff.manage')).toThrow(
+      expect.objectContaining({ code: 'PERMISSION_DENIED' }),
+    );
+    auth.signOut();
+    await auth.signIn({ staffId: 'admin01', password: GOOD });
+    expect(() => auth.authorize('case.read')).toThrow(
+      expect.objectContaining({ code: 'PERMISSION_DENIED' }),
+    );
+  });
+});

@@ -5,12 +5,18 @@ import { join } from 'node:path';
 import { openStore, type Db } from '../../db/open';
 import type { ReaderSnapshot } from '../../preload/contract';
 import { AuthService } from '../auth/auth-service';
+import { CaseStore } from '../cases/case-store';
 import { ensureDataDir, STORE_FILE } from '../config/data-dir';
 import type { KeyProvider } from '../config/key-file';
+import { recordApplication } from '../counter/applications';
+import { dayCsv, daySummary, reconcile, recordReminders, saveOutput } from '../counter/day-end';
+import { getCase, revealMyNumber, searchForCounter } from '../counter/find';
+import { reportLoss } from '../counter/loss';
 import type { Logger } from '../log/logger';
 import { SettingsService } from '../settings/settings-service';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { EventBus } from './event-bus';
+import { AppError } from './errors';
 import { APP_NAME, APP_VERSION } from './version';
 
 /** What the services need from the reader subsystem (main/card/reader-manager.ts). */
@@ -21,6 +27,14 @@ export interface ReaderSource {
   onChange(listener: (snapshot: ReaderSnapshot) => void): () => void;
 }
 
+/**
+ * Prints the window the clerk is looking at (its print stylesheet) to PDF: Electron's
+ * webContents.printToPDF in main/app/electron, Chromium's page.pdf in the E2E bridge.
+ */
+export interface Printer {
+  toPdf(): Promise<Uint8Array>;
+}
+
 export interface CounterServicesOptions {
   dataDir: string;
   keyProvider: KeyProvider;
@@ -29,7 +43,11 @@ export interface CounterServicesOptions {
   /** Origins whose frames may call (app://counter in Electron). */
   trustedOrigins: readonly string[];
   readers: ReaderSource;
+  /** Absent on a host that cannot print (the CLI): print calls answer PRINT_UNAVAILABLE. */
+  printer?: Printer;
   now?: () => Date;
+  /** The idle lock policy (main/auth/auth-service.ts DEFAULT_IDLE_LOCK_SECONDS). */
+  idleLockSeconds?: number;
 }
 
 export interface CounterServices {
@@ -37,6 +55,7 @@ export interface CounterServices {
   bus: EventBus;
   auth: AuthService;
   settings: SettingsService;
+  cases: CaseStore;
   db: Db;
   close(): Promise<void>;
 }
@@ -56,8 +75,12 @@ export async function createCounterServices(
     bus,
     log: log.child('auth'),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.idleLockSeconds !== undefined ? { idleLockSeconds: options.idleLockSeconds } : {}),
   });
   const settings = new SettingsService(db, bus);
+  const now = options.now ?? (() => new Date());
+  const cases = new CaseStore({ db, log: log.child('cases'), now });
+  const counterLog = log.child('counter');
 
   const stopForwarding = readers.onChange((snapshot) => bus.emit('reader.changed', snapshot));
   readers.start();
@@ -71,7 +94,31 @@ export async function createCounterServices(
     'auth.session': () => auth.session(),
     'settings.get': () => settings.get(),
     'settings.setLanguage': (input) => settings.setLanguage(input.language),
+    'staff.create': (input) => auth.createStaff(input),
+    'auth.keepAlive': () => auth.keepAlive(),
+    'auth.lock': () => auth.lock(),
+    'auth.unlock': (input) => auth.unlock(input),
     'reader.snapshot': () => readers.snapshot(),
+    'cases.search': (input) => searchForCounter(db, input),
+    'cases.get': (input) => getCase(db, input.applicationId),
+    'cases.revealMyNumber': (input) => revealMyNumber(db, input, auth.actor(), now, counterLog),
+    'applications.record': (input) => recordApplication(db, cases, input, auth.actor(), now),
+    'cards.reportLoss': (input) => reportLoss(db, cases, input, auth.actor(), now, counterLog),
+    'dayEnd.summary': (input) => daySummary(db, input.date, now),
+    'dayEnd.reconcile': (input) => reconcile(db, input.counted, auth.actor().staffId, now),
+    'dayEnd.recordReminders': (input) =>
+      recordReminders(db, input.cardSerials, auth.actor().staffId, now),
+    'dayEnd.exportCsv': (input) => {
+      const summary = daySummary(db, input.date, now);
+      return saveOutput(dataDir, 'exports', `day-end-${summary.date}.csv`, dayCsv(summary));
+    },
+    'print.toPdf': async (input) => {
+      if (!options.printer) {
+        throw new AppError('PRINT_UNAVAILABLE', 'This terminal has no print pipeline.');
+      }
+      const pdf = await options.printer.toPdf();
+      return saveOutput(dataDir, 'reports', `${input.document}-${input.date}.pdf`, pdf);
+    },
   };
 
   const dispatch = createDispatcher({
@@ -86,8 +133,10 @@ export async function createCounterServices(
     bus,
     auth,
     settings,
+    cases,
     db,
     async close() {
+      auth.stop();
       stopForwarding();
       await readers.stop();
       db.close();

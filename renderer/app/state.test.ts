@@ -7,6 +7,9 @@ const hanako: StaffSession = {
   displayName: '山田 花子',
   role: 'administrator',
   signedInAt: '2025-04-01T09:00:00.000Z',
+  locked: false,
+  idleLockAt: '2025-04-01T09:05:00.000Z',
+  idleLockSeconds: 300,
 };
 
 const run = (...actions: AppAction[]): AppState => actions.reduce(appReducer, initialAppState);
