@@ -8,6 +8,8 @@ import m0010 from './0010-staff-and-settings';
 import m0020 from './0020-cases';
 import m0030 from './0030-name-search';
 import m0040 from './0040-retention';
+import m0050 from './0050-trust-anchors';
+import m0060 from './0060-sync';
 import m0070 from './0070-counter';
 
 export interface Migration {
@@ -16,7 +18,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0070];
+export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;

@@ -10,6 +10,8 @@ import { auditCommand } from './commands/audit';
 import { casesCommand } from './commands/cases';
 import { dbCommand } from './commands/db';
 import { doctorCommand } from './commands/doctor';
+import { syncCommand } from './commands/sync';
+import { terminalCommand } from './commands/terminal';
 import { UsageError } from './usage-error';
 
 export type { CliIo } from './command';
@@ -22,6 +24,8 @@ Commands:
               (run "madoguchi db --help" for each)
   cases       Find cases: cases search QUERY (application ID, card serial, My Number, name, birth date)
   audit       audit verify: check every case event's hash, link and signature; name the first broken link
+  terminal    terminal enroll --central URL --code CODE | terminal status: this terminal's identity at central
+  sync        sync run | status | export --out FILE | import-ack FILE: sync with central, or by courier
   --version   Print the version
 
 Global options:
@@ -36,6 +40,8 @@ const commands: Record<string, Command> = {
   db: dbCommand,
   cases: casesCommand,
   audit: auditCommand,
+  terminal: terminalCommand,
+  sync: syncCommand,
 };
 
 interface Invocation extends Partial<GlobalOptions> {
