@@ -16,6 +16,14 @@ export const CARD_ERROR_CODES = [
   'UNKNOWN_CARD',
   'CARD_UNRESPONSIVE',
   'READER_ERROR',
+  // What the card itself answered (main/card/mynumber/): status words and data checks.
+  'WRONG_PIN',
+  'PIN_BLOCKED',
+  'PIN_REQUIRED',
+  'CARD_DATA_INVALID',
+  'CARD_COMMAND_REFUSED',
+  'CERTIFICATE_UNTRUSTED',
+  'CARD_KEY_MISMATCH',
 ] as const;
 export type CardErrorCode = (typeof CARD_ERROR_CODES)[number];
 
@@ -32,18 +40,53 @@ export const CARD_ERROR_MESSAGES: Record<CardErrorCode, string> = {
     'The card does not answer. Take it out, check which way round it goes, and insert it again.',
   READER_ERROR:
     'The card reader reported an error. Repeat the step; if it happens again, unplug the reader and plug it back in.',
+  WRONG_PIN: 'The PIN is wrong. Ask the applicant to enter it again, carefully.',
+  PIN_BLOCKED:
+    'This PIN is locked after too many wrong entries. It must be reset at the counter before the card can use it.',
+  PIN_REQUIRED: 'The card needs the PIN for this step. Enter the PIN first, then repeat the step.',
+  CARD_DATA_INVALID:
+    'The card sent data that is not valid. Do not hand this card over; set it aside and report it.',
+  CARD_COMMAND_REFUSED:
+    'The card refused this step. Take it out, insert it again and repeat the step; if it happens again, report the card.',
+  CERTIFICATE_UNTRUSTED:
+    'The certificate on this card was not issued by a trusted authority, or is not valid. Do not hand this card over; report it.',
+  CARD_KEY_MISMATCH:
+    'The card could not prove that it holds the key of its certificate. Do not hand this card over; report it.',
 };
+
+/** The wrong-PIN message with the tries left, which the clerk must see before the next try. */
+export function wrongPinMessage(triesLeft: number): string {
+  if (triesLeft <= 0) return CARD_ERROR_MESSAGES.PIN_BLOCKED;
+  const tries = triesLeft === 1 ? '1 try left' : `${triesLeft} tries left`;
+  return `The PIN is wrong: ${tries} before it locks. Ask the applicant to enter it again, carefully.`;
+}
 
 export class CardError extends Error {
   readonly code: CardErrorCode;
-  /** What the PC/SC layer said (e.g. "SCARD_E_NO_SERVICE"): for logs, never for the clerk. */
+  /**
+   * What the PC/SC layer or the card said (e.g. "SCARD_E_NO_SERVICE", "SW 6A82 to SELECT"):
+   * for logs and the administrator, never for the clerk. Never holds personal data.
+   */
   readonly detail: string;
+  /** WRONG_PIN and PIN_BLOCKED: tries left on the card's counter (0 when blocked). */
+  readonly triesLeft: number | undefined;
 
-  constructor(code: CardErrorCode, detail: string, options?: { cause?: unknown }) {
-    super(CARD_ERROR_MESSAGES[code], options);
+  constructor(
+    code: CardErrorCode,
+    detail: string,
+    options?: { cause?: unknown; triesLeft?: number },
+  ) {
+    const triesLeft = options?.triesLeft;
+    super(
+      code === 'WRONG_PIN' && triesLeft !== undefined
+        ? wrongPinMessage(triesLeft)
+        : CARD_ERROR_MESSAGES[code],
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'CardError';
     this.code = code;
     this.detail = detail;
+    this.triesLeft = triesLeft;
   }
 }
 

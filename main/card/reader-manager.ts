@@ -5,7 +5,8 @@
 
 import type { ReaderSnapshot } from '../../preload/contract';
 import type { Logger } from '../log/logger';
-import { asCardError, describeError, type CardError } from './errors';
+import type { CardChannel } from './channel';
+import { asCardError, CardError, describeError } from './errors';
 import type { ReaderPort, ReaderSession } from './reader-port';
 import { sameSnapshot, serviceRunning, serviceUnavailable } from './snapshot';
 
@@ -60,6 +61,15 @@ export class ReaderManager {
 
   snapshot(): ReaderSnapshot {
     return this.current;
+  }
+
+  /**
+   * A channel to the card in `readerName`. Each channel has a PC/SC session of its own, so the
+   * reader watch goes on meanwhile and a clerk reader and an applicant reader can be used at
+   * the same time.
+   */
+  connect(readerName: string): Promise<CardChannel> {
+    return openChannel(this.port, readerName);
   }
 
   /** Called with each new snapshot, once per actual change. Returns the unsubscribe function. */
@@ -139,4 +149,41 @@ export class ReaderManager {
       this.wakeUp = done;
     });
   }
+}
+
+/**
+ * Opens a session of its own and connects to the card in `readerName`; closing the channel
+ * closes the session too. Without a name: the only reader holding a card.
+ */
+export async function openChannel(port: ReaderPort, readerName?: string): Promise<CardChannel> {
+  const session = await port.open();
+  try {
+    const name = readerName ?? onlyCardReader(session);
+    const channel = await session.connect(name);
+    return {
+      readerName: channel.readerName,
+      atr: channel.atr,
+      extendedLength: channel.extendedLength,
+      transmit: (command) => channel.transmit(command),
+      close: async () => {
+        await channel.close();
+        await session.close();
+      },
+    };
+  } catch (error) {
+    await session.close();
+    throw asCardError(error);
+  }
+}
+
+function onlyCardReader(session: ReaderSession): string {
+  const readers = session.readers();
+  if (readers.length === 0) throw new CardError('NO_READER', 'no reader attached');
+  const withCard = readers.filter((reader) => reader.card === 'present');
+  const [first] = withCard;
+  if (!first) throw new CardError('NO_CARD', `no card in ${readers.length} reader(s)`);
+  if (withCard.length > 1) {
+    throw new CardError('READER_BUSY', `cards in ${withCard.length} readers; name one`);
+  }
+  return first.name;
 }

@@ -6,6 +6,7 @@
 // forever, so the only way back is a new session.
 
 import type { ReaderInfo } from '../../preload/contract';
+import type { CardChannel } from './channel';
 
 export interface ReaderPort {
   /**
@@ -27,6 +28,12 @@ export interface ReaderSession {
    * goes away meanwhile.
    */
   waitForChange(timeoutMs: number): Promise<WaitOutcome>;
+  /**
+   * Connects to the card in the named reader (shared, T=0 or T=1). Rejects with a CardError:
+   * NO_READER, NO_CARD, READER_BUSY, UNKNOWN_CARD, CARD_UNRESPONSIVE, ...
+   * The channel outlives neither this session nor the card.
+   */
+  connect(readerName: string): Promise<CardChannel>;
   /** Ends a pending wait and releases the connection. Never throws. */
   close(): Promise<void>;
 }

@@ -12,8 +12,10 @@
 // (an error); pcscd hung (accepting but not answering) blocks the thread without a limit.
 
 import type * as Smartcard from 'smartcard';
-import type { ReaderState } from 'smartcard';
+import type { CardInterface, ReaderState } from 'smartcard';
 import type { ReaderInfo } from '../../preload/contract';
+import { atrDeclaresExtendedLength } from './atr';
+import type { CardChannel } from './channel';
 import { asCardError, CardError, cardErrorFromPcsc, describeError } from './errors';
 import { cardStateOf, type PcscErrorName } from './pcsc';
 import type { ReaderPort, ReaderSession, WaitOutcome } from './reader-port';
@@ -43,7 +45,7 @@ export function createSmartcardPort(
         throw new CardError('READER_SERVICE_UNAVAILABLE', detail, { cause: error });
       }
       try {
-        return new SmartcardSession(new loaded.Context());
+        return new SmartcardSession(loaded, new loaded.Context());
       } catch (error) {
         throw toCardError(error);
       }
@@ -57,7 +59,41 @@ class SmartcardSession implements ReaderSession {
   private pending: Promise<unknown> | undefined;
   private closed = false;
 
-  constructor(private readonly context: Context) {}
+  constructor(
+    private readonly binding: Binding,
+    private readonly context: Context,
+  ) {}
+
+  async connect(readerName: string): Promise<CardChannel> {
+    if (this.closed) throw new CardError('READER_ERROR', 'session closed');
+    let card: CardInterface;
+    try {
+      // The listed state may lag behind an insertion; SCardConnect asks the reader itself.
+      const reader = this.context.listReaders().find((r) => r.name === readerName);
+      if (!reader) throw new CardError('NO_READER', `no reader named "${readerName}"`);
+      card = await reader.connect(
+        this.binding.SCARD_SHARE_SHARED,
+        this.binding.SCARD_PROTOCOL_T0 | this.binding.SCARD_PROTOCOL_T1,
+      );
+    } catch (error) {
+      throw toCardError(error);
+    }
+    const atr = card.atr;
+    if (!atr) {
+      disconnect(card, this.binding.SCARD_LEAVE_CARD);
+      throw new CardError('CARD_REMOVED', 'no ATR right after connecting');
+    }
+    const extendedLength =
+      atrDeclaresExtendedLength(atr) &&
+      (await readerTakesExtendedApdus(this.binding, card, readerName));
+    return new SmartcardChannel(
+      this.binding,
+      card,
+      readerName,
+      Uint8Array.from(atr),
+      extendedLength,
+    );
+  }
 
   readers(): ReaderInfo[] {
     try {
@@ -101,6 +137,91 @@ class SmartcardSession implements ReaderSession {
       await this.pending.catch(() => undefined);
     }
     this.context.close();
+  }
+}
+
+/** Response data plus SW1 SW2, for a short and an extended Le. */
+const SHORT_RESPONSE = 256 + 2;
+const EXTENDED_RESPONSE = 65536 + 2;
+
+class SmartcardChannel implements CardChannel {
+  private closed = false;
+
+  constructor(
+    private readonly binding: Binding,
+    private readonly card: CardInterface,
+    readonly readerName: string,
+    readonly atr: Uint8Array,
+    readonly extendedLength: boolean,
+  ) {}
+
+  async transmit(command: Uint8Array): Promise<Uint8Array> {
+    if (this.closed) throw new CardError('READER_ERROR', 'channel closed');
+    const buffer = Buffer.from(command);
+    try {
+      const maxRecvLength = this.extendedLength ? EXTENDED_RESPONSE : SHORT_RESPONSE;
+      return new Uint8Array(await this.card.transmit(buffer, { maxRecvLength }));
+    } catch (error) {
+      throw toCardError(error);
+    } finally {
+      // The command may hold a PIN: our copy goes now (the caller zeroes its own).
+      buffer.fill(0);
+    }
+  }
+
+  /**
+   * Resets the card on the way out (a warm reset: it stays powered, ready for the next
+   * step), so a PIN verified now is not still verified for whoever talks to it next.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    disconnect(this.card, this.binding.SCARD_RESET_CARD);
+  }
+}
+
+function disconnect(card: CardInterface, disposition: number): void {
+  try {
+    card.disconnect(disposition);
+  } catch {
+    // Already gone (card pulled, service stopped): nothing left to release.
+  }
+}
+
+/**
+ * Readers that pass extended APDUs, found in the PC/SC part 10 TLV properties
+ * (dwMaxAPDUDataSize, tag 0x0A: 0 = short APDUs only). Readers without those properties are
+ * taken at their documented word: vpcd ("Virtual PCD") passes up to 65536 bytes
+ * (vsmartcard ifd-vpcd); everything else gets short APDUs, which every reader passes.
+ */
+const EXTENDED_READER_NAMES = ['Virtual PCD'];
+const TLV_MAX_APDU_DATA_SIZE = 0x0a;
+
+async function readerTakesExtendedApdus(
+  binding: Binding,
+  card: CardInterface,
+  readerName: string,
+): Promise<boolean> {
+  if (EXTENDED_READER_NAMES.some((prefix) => readerName.startsWith(prefix))) return true;
+  try {
+    const features = binding.parseFeatures(
+      await card.control(binding.CM_IOCTL_GET_FEATURE_REQUEST),
+    );
+    const code = features.get(binding.FEATURE_GET_TLV_PROPERTIES);
+    if (code === undefined) return false;
+    const properties = await card.control(code);
+    for (let at = 0; at + 2 <= properties.length;) {
+      const tag = properties[at] as number;
+      const length = properties[at + 1] as number;
+      if (tag === TLV_MAX_APDU_DATA_SIZE && length === 4 && at + 6 <= properties.length) {
+        return properties.readUInt32LE(at + 2) > 256;
+      }
+      at += 2 + length;
+    }
+    return false;
+  } catch {
+    // No part 10 support: short APDUs.
+    return false;
   }
 }
 
