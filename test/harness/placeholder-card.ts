@@ -3,7 +3,7 @@
 // through pcscd: a SELECT of its own AID, and "not supported" for everything else.
 
 import { connect, type Socket } from 'node:net';
-import { encodeFrame, FrameDecoder, VPCD_CONTROL } from './vpcd-protocol';
+import { encodeFrame, FrameDecoder, VPCD_CONTROL } from '../../main/card/virtual/vpcd-protocol';
 
 /**
  * A plausible contact ATR that cannot be mistaken for a My Number Card: direct convention

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answer, PLACEHOLDER_AID, PLACEHOLDER_ATR } from './placeholder-card';
-import { encodeFrame, FrameDecoder } from './vpcd-protocol';
+import { encodeFrame, FrameDecoder } from '../../main/card/virtual/vpcd-protocol';
 
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
