@@ -5,6 +5,7 @@
 
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
+import type { UploadAck } from '../../sync/protocol';
 import type { Logger } from '../log/logger';
 import { SyncError } from './errors';
 import { requireIdentity, setIdentityStatus, type SyncIdentity } from './identity';
@@ -26,6 +27,8 @@ export interface EngineOptions {
   log: Logger;
   now?: () => Date;
   timeouts?: Partial<Timeouts>;
+  /** Called after each acknowledged batch has been applied (progress for the UI and tests). */
+  onBatch?: (ack: UploadAck) => void;
 }
 
 /** Holds the mTLS client between runs (one keep-alive connection to central). */
@@ -34,6 +37,7 @@ export class SyncEngine {
   readonly #log: Logger;
   readonly #now: () => Date;
   readonly #timeouts: Partial<Timeouts>;
+  readonly #onBatch: (ack: UploadAck) => void;
   #client: { identity: SyncIdentity; client: CentralClient } | null = null;
 
   constructor(options: EngineOptions) {
@@ -41,6 +45,7 @@ export class SyncEngine {
     this.#log = options.log;
     this.#now = options.now ?? (() => new Date());
     this.#timeouts = options.timeouts ?? {};
+    this.#onBatch = options.onBatch ?? (() => undefined);
   }
 
   close(): void {
@@ -107,7 +112,7 @@ export class SyncEngine {
           this.#log.warn('revocation list refused', { code: error.code });
         } else throw error;
       }
-      report.upload = await uploadPending(db, client, identity, this.#now);
+      report.upload = await uploadPending(db, client, identity, this.#now, this.#onBatch);
       for (const stream of ['applications', 'cards', 'card_status'] as const) {
         report.downloaded += (await pullStream(db, client, stream, this.#now)).items;
       }

@@ -101,6 +101,16 @@ export async function enrollTerminal(db: Db, input: EnrollInput): Promise<SyncId
     }
     const certificate = new X509Certificate(answer.certificate_pem);
     const ca = new X509Certificate(answer.ca_certificate_pem);
+    const leaf = client.peerLeaf;
+    const serverUnderCa =
+      client.pinSeenInChain || (leaf !== null && leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
+    if (!serverUnderCa) {
+      throw new SyncError(
+        'SYNC_CA_PIN_MISMATCH',
+        'The server that answered is not certified by the pinned central CA. Nothing was stored.',
+        'usage',
+      );
+    }
     const issuedByCa = certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
     if (answer.terminal_id !== signing.terminalId || !issuedByCa) {
       throw new SyncError(

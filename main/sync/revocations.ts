@@ -234,15 +234,23 @@ export function insertStaging(db: Db, entries: readonly RevocationEntry[]): void
   })();
 }
 
-/** The staged snapshot replaces the list in one transaction. */
+/**
+ * The staged snapshot becomes the list in one transaction, by renaming the table rather than
+ * copying a million rows; an empty staging table takes its place (same shape as migration
+ * 0060 creates).
+ */
 export function swapInSnapshot(db: Db): void {
   db.transaction(() => {
-    prepared(db, 'DELETE FROM revocation_entry').run();
-    prepared(
-      db,
-      'INSERT INTO revocation_entry SELECT card_serial, status, effective_at, list_version FROM revocation_staging ORDER BY card_serial',
-    ).run();
-    prepared(db, 'DELETE FROM revocation_staging').run();
+    db.exec(`
+      DROP TABLE revocation_entry;
+      ALTER TABLE revocation_staging RENAME TO revocation_entry;
+      CREATE TABLE revocation_staging (
+        card_serial  TEXT PRIMARY KEY,
+        status       TEXT NOT NULL CHECK (status IN ('suspended', 'revoked', 'reinstated')),
+        effective_at TEXT NOT NULL,
+        list_version INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `);
   })();
 }
 

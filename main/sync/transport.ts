@@ -50,6 +50,9 @@ export class CentralClient {
   readonly #agent: Agent;
   readonly #trust: TlsTrust;
   readonly #timeouts: Timeouts;
+  /** Pin mode: the server's leaf certificate, and whether its chain showed the pinned CA. */
+  peerLeaf: X509Certificate | null = null;
+  pinSeenInChain = false;
 
   constructor(baseUrl: string, trust: TlsTrust, timeouts: Partial<Timeouts> = {}) {
     this.#base = new URL(baseUrl);
@@ -173,14 +176,12 @@ export class CentralClient {
         const tls = socket as TLSSocket;
         const connected = (): void => {
           clearTimeout(connectTimer);
-          if (this.#trust.kind === 'pin' && !chainHasPin(tls, this.#trust.caPin)) {
-            fail(
-              new SyncError(
-                'SYNC_CA_PIN_MISMATCH',
-                'The server is not the central service of this enrollment code (its CA does not match the pin). Check the URL; a TLS-inspecting proxy in between also causes this.',
-                'usage',
-              ),
-            );
+          if (this.#trust.kind === 'pin') {
+            // A server that sends its CA in the chain is checked here, before the code is
+            // sent; one that sends only its leaf is checked against the CA it returns
+            // (enroll.ts), which must match the pin.
+            this.peerLeaf = tls.getPeerX509Certificate() ?? null;
+            this.pinSeenInChain = chainHasPin(tls, this.#trust.caPin);
           }
         };
         if (tls.encrypted && !tls.connecting && tls.authorized !== undefined) connected();
