@@ -46,23 +46,34 @@ export function openStore(options: OpenOptions): Db {
         'The case store cannot be decrypted with this terminal key (wrong key or not a Madoguchi store).',
       );
     }
-    const migrations = options.migrations ?? MIGRATIONS;
-    // Before anything writes: a store from a newer version is left exactly as it was.
-    // (Read-only opens may inspect it: the doctor reports its version.)
-    if (!options.readonly) assertKnownVersion(db, migrations);
-    if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
-      // FULL: a committed handover survives a power cut (WAL + NORMAL may lose the last commit).
-      db.pragma('synchronous = FULL');
-    }
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    if (!options.readonly) migrate(db, migrations);
+    configureStore(db, options);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** Everything openStore does after the key: version check, pragmas, migrations. */
+export function configureStore(
+  db: Db,
+  options: { readonly?: boolean; migrations?: readonly Migration[] },
+): void {
+  const migrations = options.migrations ?? MIGRATIONS;
+  // Before anything writes: a store from a newer version is left exactly as it was.
+  // (Read-only opens may inspect it: the doctor reports its version.)
+  if (!options.readonly) assertKnownVersion(db, migrations);
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed handover survives a power cut (WAL + NORMAL may lose the last commit).
+    db.pragma('synchronous = FULL');
+  }
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  // Deleted content is overwritten with zeros, not left in free space: a purged person
+  // (main/cases/retention.ts) must not stay readable to whoever holds the key.
+  db.pragma('secure_delete = ON');
+  if (!options.readonly) migrate(db, migrations);
 }
 
 export function schemaVersion(db: Db): number {

@@ -70,13 +70,16 @@ export interface PersonRecord {
 
 export interface ApplicationRecord {
   applicationId: string;
-  personId: string;
+  /** null once the person's data was purged (main/cases/retention.ts). */
+  personId: string | null;
   kind: ApplicationKind;
   channel: ApplicationChannel;
   receivedAt: string;
   officeCode: string;
   status: ApplicationStatus;
   version: number;
+  /** When the person's data was purged; null while it is kept. */
+  purgedAt: string | null;
 }
 
 export interface CardRecord {
@@ -108,13 +111,14 @@ interface PersonRow {
 
 interface ApplicationRow {
   application_id: string;
-  person_id: string;
+  person_id: string | null;
   kind: ApplicationKind;
   channel: ApplicationChannel;
   received_at: string;
   office_code: string;
   status: ApplicationStatus;
   version: number;
+  purged_at: string | null;
 }
 
 interface CardRow {
@@ -247,6 +251,12 @@ export class CaseStore {
         ApplicationRow | undefined;
       if (!application) throw notFound();
       if (application.version !== expectedVersion) throw stale();
+      if (application.purged_at !== null) {
+        throw new CaseError(
+          'CARD_STEP_NOT_ALLOWED',
+          "This case's personal data was purged under the retention rule: record a new application instead.",
+        );
+      }
       // A reissue after a failed arrival check orders a second card (S §3.7 F).
       if (application.status !== 'received' && application.status !== 'card-ordered') {
         throw new CaseError(
@@ -380,6 +390,7 @@ export class CaseStore {
           officeCode: row.office_code,
           status: row.status,
           version: row.version,
+          purgedAt: row.purged_at,
         }
       : null;
   }

@@ -19,7 +19,8 @@ export const FIND_PERSONS_BY_BIRTH_DATE = `
   FROM person WHERE birth_date = ? ORDER BY name_kana LIMIT 200`;
 
 export const GET_APPLICATION = `
-  SELECT application_id, person_id, kind, channel, received_at, office_code, status, version
+  SELECT application_id, person_id, kind, channel, received_at, office_code, status, version,
+         purged_at
   FROM application WHERE application_id = ?`;
 
 export const GET_CARD = `

@@ -149,6 +149,18 @@ describe('madoguchi db check', () => {
     expect(stdout).toContain('The store has problems');
   });
 
+  it('exits 1 with a clear finding when the store file was truncated', async () => {
+    const dataDir = await terminal(MARKER, 200);
+    const path = join(dataDir, 'store.db');
+    expect(statSync(path).size).toBeGreaterThan(4096 * 6);
+    truncateSync(path, 4096 * 3);
+    const { code, stdout } = await cli('--data-dir', dataDir, 'db', 'check');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/damaged \(truncated or altered\)|^Integrity \(full\)\s+FAIL/m);
+    expect(stdout).toContain('The store has problems');
+    expect(stdout).not.toContain(MARKER);
+  });
+
   it('exits 1 with a clear finding when the first page is damaged', async () => {
     const dataDir = await terminal();
     flipBytes(join(dataDir, 'store.db'), 100);

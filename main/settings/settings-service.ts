@@ -1,6 +1,7 @@
 import type { Db } from '../../db/open';
 import type { Language, Settings } from '../../preload/contract';
 import type { EventBus } from '../core/event-bus';
+import { retentionDays, setRetentionDays } from './retention';
 
 const DEFAULT_LANGUAGE: Language = 'ja';
 
@@ -32,6 +33,15 @@ export class SettingsService {
 
   setCentralUrl(url: string): void {
     this.#write('central_url', url);
+  }
+
+  /** Days the personal data of a closed case is kept (main/settings/retention.ts). */
+  retentionDays(): number {
+    return retentionDays(this.#db);
+  }
+
+  setRetentionDays(days: number): void {
+    setRetentionDays(this.#db, days);
   }
 
   #read(key: string): string | null {

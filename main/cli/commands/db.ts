@@ -17,7 +17,14 @@ import {
 } from '../../../db/stats';
 import { formatTable } from '../../../domain/text-table';
 import { verifyAuditChain } from '../../audit/verify';
+import { purgeClosedCases, PurgeRefused, type PurgeReport } from '../../cases/retention';
 import { seedCases, SeedRefused } from '../../cases/seed';
+import {
+  DEFAULT_RETENTION_DAYS,
+  RetentionSettingError,
+  retentionDays,
+  setRetentionDays,
+} from '../../settings/retention';
 import { ensureDataDir, STORE_FILE } from '../../config/data-dir';
 import { keyFileProvider } from '../../config/key-file';
 import { CommandFailure, type CliIo, type Command, type GlobalOptions } from '../command';
@@ -242,6 +249,99 @@ const subcommands: Record<string, Subcommand> = {
   },
 };
 
+const PURGE_USAGE = 'Usage: madoguchi db purge [--dry-run] [--as-of YYYY-MM-DD]';
+
+function printPurge(ctx: Context, report: PurgeReport): void {
+  const erased = Object.entries(report.rowsErased)
+    .map(([table, n]) => `${table} ${n}`)
+    .join(', ');
+  const verb = report.dryRun ? 'Would purge' : 'Purged';
+  print(ctx.io, ctx.global, { ok: true, store: ctx.storePath, ...report }, [
+    `${verb} the personal data of ${report.casesPurged} closed case(s) (${report.personsErased} person(s)), closed before ${report.cutoff.slice(0, 10)} (retention ${report.retentionDays} days counted to ${report.asOf}).`,
+    `Held: ${report.casesHeldForOtherCase} case(s) whose person has another case still open or not yet due; ${report.casesHeldUnsynced} case(s) not yet acknowledged by central.`,
+    ...(report.dryRun
+      ? ['Dry run: nothing was changed.']
+      : [
+          `Other rows erased: ${erased === '' ? 'none' : erased}. Each purged case has its own signed audit event.`,
+          report.checkpoint === 'busy'
+            ? 'The WAL could not be checkpointed (the app holds the store open): old page images stay in it until the next checkpoint.'
+            : `WAL checkpoint: ${report.checkpoint}.`,
+        ]),
+  ]);
+}
+
+subcommands['purge'] = {
+  usage: 'madoguchi db purge [--dry-run] [--as-of YYYY-MM-DD]',
+  summary:
+    'Erase the personal data of closed cases kept longer than the retention period (counts only; --dry-run changes nothing)',
+  options: { 'dry-run': { type: 'boolean' }, 'as-of': { type: 'string' } },
+  async run(values, ctx) {
+    const asOf = values['as-of'];
+    if (
+      asOf !== undefined &&
+      (typeof asOf !== 'string' || !/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/u.test(asOf))
+    ) {
+      throw new UsageError(`--as-of needs a date like 2026-04-01.\n${PURGE_USAGE}`);
+    }
+    const report = await withKey(ctx, (key) => {
+      const dryRun = values['dry-run'] === true;
+      const db = openStore({ path: ctx.storePath, key });
+      try {
+        return purgeClosedCases(db, { dryRun, ...(asOf === undefined ? {} : { asOf }) });
+      } catch (error) {
+        if (error instanceof PurgeRefused) throw new CommandFailure('PURGE_REFUSED', error.message);
+        throw error;
+      } finally {
+        db.close();
+      }
+    });
+    printPurge(ctx, report);
+    return 0;
+  },
+};
+
+subcommands['retention'] = {
+  usage: 'madoguchi db retention [--days N]',
+  summary: 'Show, or set with --days, how many days personal data of a closed case is kept',
+  options: { days: { type: 'string' } },
+  async run(values, ctx) {
+    const usage = 'Usage: madoguchi db retention [--days N]';
+    const days =
+      values['days'] === undefined ? undefined : wholeNumber(values['days'], '--days', usage);
+    const current = await withKey(ctx, (key) => {
+      const db = openStore({ path: ctx.storePath, key, readonly: days === undefined });
+      try {
+        if (days !== undefined) {
+          try {
+            setRetentionDays(db, days);
+          } catch (error) {
+            if (error instanceof RetentionSettingError)
+              throw new UsageError(`${error.message}\n${usage}`);
+            throw error;
+          }
+        }
+        return retentionDays(db);
+      } finally {
+        db.close();
+      }
+    });
+    print(
+      ctx.io,
+      ctx.global,
+      {
+        ok: true,
+        store: ctx.storePath,
+        retentionDays: current,
+        defaultDays: DEFAULT_RETENTION_DAYS,
+      },
+      [
+        `${days === undefined ? 'Personal data of a closed case is kept' : 'From now on, personal data of a closed case is kept'} ${current} days after the case closed${current === DEFAULT_RETENTION_DAYS ? ' (the default)' : ''}; "madoguchi db purge" erases it after that.`,
+      ],
+    );
+    return 0;
+  },
+};
+
 const USAGE = (() => {
   const rows = Object.values(subcommands).map((s) => ({
     usage: s.usage.slice('madoguchi db '.length),
@@ -392,7 +492,7 @@ function print(io: CliIo, global: GlobalOptions, json: object, lines: string[]):
 /** A whole number option (digits only), or a usage error naming the option. */
 function wholeNumber(value: string | boolean | undefined, option: string, usage: string): number {
   if (typeof value !== 'string' || !/^[0-9]{1,10}$/.test(value)) {
-    throw new UsageError(`seed needs ${option} with a whole number.\n${usage}`);
+    throw new UsageError(`${option} needs a whole number.\n${usage}`);
   }
   return Number(value);
 }
