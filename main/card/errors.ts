@@ -24,6 +24,11 @@ export const CARD_ERROR_CODES = [
   'CARD_COMMAND_REFUSED',
   'CERTIFICATE_UNTRUSTED',
   'CARD_KEY_MISMATCH',
+  // Our issuance profile (docs/card-issuance-profile.md): setting and resetting secrets.
+  'PIN_NOT_SET',
+  'PIN_ALREADY_SET',
+  'PIN_FORMAT_INVALID',
+  'ISSUANCE_SECRET_REJECTED',
 ] as const;
 export type CardErrorCode = (typeof CARD_ERROR_CODES)[number];
 
@@ -52,6 +57,14 @@ export const CARD_ERROR_MESSAGES: Record<CardErrorCode, string> = {
     'The certificate on this card was not issued by a trusted authority, or is not valid. Do not hand this card over; report it.',
   CARD_KEY_MISMATCH:
     'The card could not prove that it holds the key of its certificate. Do not hand this card over; report it.',
+  PIN_NOT_SET:
+    'This PIN has not been set on the card yet. Have the applicant set it first (new card setup).',
+  PIN_ALREADY_SET:
+    'This PIN is set already. To replace a forgotten or locked PIN, use the PIN reset instead.',
+  PIN_FORMAT_INVALID:
+    'The card does not accept this PIN: it has the wrong form (4 digits; or 6 to 16 capital letters and digits with both).',
+  ISSUANCE_SECRET_REJECTED:
+    'The card did not accept the setup secret sent for it by the central system. Check that this is the card of this case; do not try again before IT has checked the record.',
 };
 
 /** The wrong-PIN message with the tries left, which the clerk must see before the next try. */

@@ -85,13 +85,11 @@ export type ApduLog = (line: string) => void;
 const SECRET_INS = new Set([0x20, 0x24, 0x2c]);
 
 export function describeCommand(command: Uint8Array): string {
-  const header = [...command.subarray(0, 4)].map(hex).join(' ');
-  if (command.length <= 5) return [...command].map(hex).join(' ');
-  const ins = command[1] as number;
-  const body = command.subarray(4);
-  return SECRET_INS.has(ins)
-    ? `${header} [${body.length} bytes masked]`
-    : `${header} ${[...body].map(hex).join(' ')}`;
+  if (command.length <= 5 || !SECRET_INS.has(command[1] as number)) {
+    return [...command].map(hex).join(' ');
+  }
+  const header = [...command.subarray(0, 5)].map(hex).join(' ');
+  return `${header} [${command.length - 5} bytes masked]`;
 }
 
 /** Response data may be a My Number, a name, a photo or a certificate with an address. */

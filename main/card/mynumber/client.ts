@@ -7,8 +7,16 @@
 // whatever happens; they are never logged (apdu.ts masks VERIFY data).
 
 import { createHash, X509Certificate, constants, verify as verifySignature } from 'node:crypto';
+import type { CardSecret } from '../../../domain/pin-rules';
 import type { CardChannel } from '../channel';
 import { CardError } from '../errors';
+import {
+  ISSUANCE_SW,
+  resetSecretCommand,
+  SECRET_LOCATIONS,
+  selectApplication as selectSecretApplication,
+  setSecretCommand,
+} from '../issuance-profile';
 import {
   ApduTransport,
   computeSignature,
@@ -44,6 +52,9 @@ import {
 import { announcedSize, invalid } from './tlv';
 
 export type Secret = Uint8Array;
+
+/** Tries left (0 = blocked), or a state without a count. */
+export type PinStatus = number | 'not-set' | 'verified';
 
 /** SHA-256 DigestInfo prefix (PKCS#1 v2.2, §9.2 note 1; reference §5.8). */
 const SHA256_DIGEST_INFO = Uint8Array.from([
@@ -111,16 +122,18 @@ export class MyNumberCard {
   }
 
   /**
-   * Tries left on a PIN, read with an empty VERIFY that spends none. 0 = blocked. null = the
-   * card answered "already verified" (ISO 7816-4 allows it) without a count.
+   * Tries left on a PIN, read with an empty VERIFY that spends none. 0 = blocked.
+   * 'not-set': a new card whose PIN the applicant has yet to set (our issuance profile).
+   * 'verified': the card answered 9000 (ISO 7816-4 allows it after a VERIFY) without a count.
    */
-  async triesLeft(pin: PinId): Promise<number | null> {
+  async triesLeft(pin: PinId): Promise<PinStatus> {
     const ref = PINS[pin];
     await this.select(ref.app);
     const response = await this.transport.send(verifyStatus(ref.fid));
     if (response.sw >> 4 === 0x63c) return response.sw & 0x0f;
     if (response.sw === 0x6984 || response.sw === 0x6983) return 0;
-    if (response.sw === SW_OK) return null;
+    if (response.sw === ISSUANCE_SW.NOT_SET) return 'not-set';
+    if (response.sw === SW_OK) return 'verified';
     throw refused(response, `PIN status of the ${ref.label}`);
   }
 
@@ -149,6 +162,9 @@ export class MyNumberCard {
         throw new CardError('PIN_BLOCKED', `${ref.label} is blocked (SW ${swText(response.sw)})`, {
           triesLeft: 0,
         });
+      }
+      if (response.sw === ISSUANCE_SW.NOT_SET) {
+        throw new CardError('PIN_NOT_SET', `${ref.label} not set yet`);
       }
       throw refused(response, `VERIFY of the ${ref.label}`);
     } finally {
@@ -270,10 +286,59 @@ export class MyNumberCard {
     if (!ok) throw new CardError('CARD_KEY_MISMATCH', 'challenge signature does not verify');
   }
 
-  /** Raw exchange for the issuance profile's commands (builders in main/card/issuance-profile.ts). */
-  async send(app: Application, command: Uint8Array): Promise<Response> {
-    await this.select(app);
-    return this.transport.send(command);
+  /**
+   * Sets a secret on a new card with its per-card initialization secret (our issuance
+   * profile, docs/card-issuance-profile.md). Zeroes both secrets afterwards.
+   */
+  setSecret(secret: CardSecret, initializationSecret: Secret, value: Secret): Promise<void> {
+    return this.manageSecret(secret, initializationSecret, value, setSecretCommand);
+  }
+
+  /** Resets a (blocked) secret to a new value with the card's reset secret. Zeroes both. */
+  resetSecret(secret: CardSecret, resetSecret: Secret, value: Secret): Promise<void> {
+    return this.manageSecret(secret, resetSecret, value, resetSecretCommand);
+  }
+
+  private async manageSecret(
+    secret: CardSecret,
+    authority: Secret,
+    value: Secret,
+    build: (secret: CardSecret, authority: Uint8Array, value: Uint8Array) => Uint8Array,
+  ): Promise<void> {
+    let command: Uint8Array | undefined;
+    try {
+      // The resident-registry secret lives in an application the rest of the client never
+      // uses: select it directly and forget which application is current.
+      this.current = undefined;
+      const selected = await this.transport.send(selectSecretApplication(SECRET_LOCATIONS[secret]));
+      if (selected.sw === 0x6a82)
+        throw new CardError('UNKNOWN_CARD', `SW 6A82 to SELECT for ${secret}`);
+      expectOk(selected, `SELECT for ${secret}`);
+      try {
+        command = build(secret, authority, value);
+      } catch (error) {
+        throw new CardError('PIN_FORMAT_INVALID', `${secret}: ${String(error)}`, { cause: error });
+      }
+      const response = await this.transport.send(command);
+      if (response.sw === SW_OK) return;
+      const detail = `SW ${swText(response.sw)} setting ${secret}`;
+      if (response.sw >> 4 === 0x63c) {
+        throw new CardError('ISSUANCE_SECRET_REJECTED', detail, { triesLeft: response.sw & 0x0f });
+      }
+      if (response.sw === 0x6984 || response.sw === 0x6983) {
+        throw new CardError('ISSUANCE_SECRET_REJECTED', detail, { triesLeft: 0 });
+      }
+      if (response.sw === ISSUANCE_SW.BAD_NEW_VALUE)
+        throw new CardError('PIN_FORMAT_INVALID', detail);
+      if (response.sw === ISSUANCE_SW.WRONG_STATE) {
+        throw new CardError(build === setSecretCommand ? 'PIN_ALREADY_SET' : 'PIN_NOT_SET', detail);
+      }
+      throw refused(response, `${build === setSecretCommand ? 'setting' : 'resetting'} ${secret}`);
+    } finally {
+      authority.fill(0);
+      value.fill(0);
+      command?.fill(0);
+    }
   }
 
   private maxLe(): number {
