@@ -14,7 +14,8 @@ import {
   type TrustMode,
 } from '../trust/chain';
 import { COUNTER_PINS, type PinId } from './card-map';
-import { MyNumberCard, type PinStatus, type Secret } from './client';
+import type { MyNumberCard } from './client';
+import { type PinStatus, type Secret } from './client';
 import type { BasicFour } from './records';
 
 export interface IdentifyOptions {
