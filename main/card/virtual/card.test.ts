@@ -70,12 +70,13 @@ let forged: CardProfile;
 let unknownCa: CardProfile;
 
 beforeAll(async () => {
-  [issued, fresh, blocked, forged, unknownCa] = await Promise.all(
-    ['issued', 'new-card', 'blocked-pins', 'forged-key', 'unknown-ca'].map((name) =>
-      loadCardProfile(`${FIXTURES}/${name}.json`),
-    ),
-  );
-}, 60_000);
+  const load = (name: string) => loadCardProfile(`${FIXTURES}/${name}.json`);
+  issued = await load('issued');
+  fresh = await load('new-card');
+  blocked = await load('blocked-pins');
+  forged = await load('forged-key');
+  unknownCa = await load('unknown-ca');
+});
 
 describe('selecting applications and files', () => {
   it('selects the JPKI, TEXT and VISUAL applications and answers 6A82 to any other AID', async () => {
