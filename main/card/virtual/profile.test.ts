@@ -23,7 +23,7 @@ async function loadError(path: string): Promise<CardProfileError> {
 describe('card profiles', () => {
   it('loads every example profile, filling in the defaults', async () => {
     const profile = await loadCardProfile(ISSUED);
-    expect(profile.atr).toBe('jpki-legacy');
+    expect(profile.atr).toBe('mynumber-contact-a');
     expect(profile.collationTriesLeft).toEqual({ a: 10, b: 10, birthDateKey: 10 });
     expect(profile.jpki).toEqual({ issuer: 'test', authKeyMatchesCertificate: true });
     for (const name of ['new-card', 'blocked-pins', 'forged-key', 'unknown-ca']) {

@@ -56,8 +56,14 @@ const managementSecret = z
   .regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits (16 bytes)')
   .transform((hex) => hex.toLowerCase());
 
-/** Which real ATR the card answers with (reference §6); or any ATR as hex. */
-export const ATR_NAMES = ['jpki-legacy', 'mynumber-contact-a', 'mynumber-contact-b'] as const;
+/**
+ * Which real contact ATR the card answers with (reference §6; card.ts ATRS), or any ATR as
+ * hex. Default mynumber-contact-a (3B DA 13 …, "My Number Card" in pcsc-tools' list): it
+ * declares extended-length APDUs, and OpenSC's jpki driver takes it after selecting the JPKI
+ * AID. jpki-legacy (3B E0 00 FF …) is the one OpenSC matches on the ATR alone; it declares
+ * nothing about extended length, so clients read in 256-byte chunks.
+ */
+export const ATR_NAMES = ['mynumber-contact-a', 'mynumber-contact-b', 'jpki-legacy'] as const;
 
 const sexes = ['male', 'female', 'not-applicable'] as const;
 
@@ -116,7 +122,7 @@ export const cardProfileSchema = z
     faceImage: z.base64().optional(),
     atr: z
       .union([z.enum(ATR_NAMES), z.string().regex(/^([0-9a-fA-F]{2}){2,33}$/, 'must be hex')])
-      .default('jpki-legacy'),
+      .default('mynumber-contact-a'),
     jpki: z
       .object({
         /** "unknown": certificates from a CA no trust store knows (same names, other keys). */
