@@ -81,6 +81,8 @@ export interface FaultProxy {
   /** How often each fault was applied. */
   counts: Record<Fault, number>;
   setDecide(decide: NonNullable<FaultProxyOptions['decide']>): void;
+  /** Points the proxy at another central (a restarted one listens on a new port). */
+  setUpstream(url: string): void;
   close(): Promise<void>;
 }
 
@@ -113,7 +115,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const counts = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>;
   const history = new Map<string, Recorded[]>();
   const agents = new Map<string, Agent>();
-  const upstream = new URL(options.upstream);
+  let upstream = new URL(options.upstream);
   const stallMs = options.stallMs ?? 30_000;
   const timers = new Set<NodeJS.Timeout>();
   let index = 0;
@@ -313,6 +315,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     counts,
     setDecide(next) {
       decide = next;
+    },
+    setUpstream(url) {
+      upstream = new URL(url);
+      for (const agent of agents.values()) agent.destroy();
+      agents.clear();
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
