@@ -27,11 +27,7 @@ export interface InsertedMyNumberCard extends InsertedVirtualCard {
   readonly card: VirtualMyNumberCard;
 }
 
-/**
- * Inserts a virtual card into `reader` (one of startPcscd()'s readers) and resolves once
- * pcscd reports it present, so the next PC/SC client (OpenSC, our own) never races vpcd's
- * polling.
- */
+/** Inserts a virtual card into `reader` (one of startPcscd()'s readers), once pcscd sees it. */
 export async function insertVirtualCard(
   reader: VirtualReader,
   profile: CardProfile | string,
@@ -41,6 +37,22 @@ export async function insertVirtualCard(
     typeof profile === 'string' ? await exampleProfile(profile) : profile,
     options,
   );
+  let inserted: InsertedVirtualCard | undefined;
+  await untilReaderShows(reader, 'present', async () => {
+    inserted = await insertIntoVpcd(card, { port: reader.port });
+  });
+  return { ...(inserted as InsertedVirtualCard), card };
+}
+
+/**
+ * Runs `action` and resolves once pcscd reports `reader` with a card present or empty, so
+ * the next PC/SC client (OpenSC, our own) never races vpcd's polling.
+ */
+export async function untilReaderShows(
+  reader: VirtualReader,
+  card: 'present' | 'empty',
+  action: () => Promise<void> = async () => undefined,
+): Promise<void> {
   const manager = new ReaderManager({
     port: createSmartcardPort(),
     log: createMemoryLogger().log,
@@ -48,13 +60,12 @@ export async function insertVirtualCard(
   try {
     const seen = new Promise<void>((resolve) =>
       manager.onChange((snapshot) => {
-        if (snapshot.readers.some((r) => r.name === reader.name && r.card === 'present')) resolve();
+        if (snapshot.readers.some((r) => r.name === reader.name && r.card === card)) resolve();
       }),
     );
     manager.start();
-    const inserted = await insertIntoVpcd(card, { port: reader.port });
+    await action();
     await seen;
-    return { ...inserted, card };
   } finally {
     await manager.stop();
   }
