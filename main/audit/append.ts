@@ -44,7 +44,8 @@ export interface AppendedEvent {
   hash: Buffer;
 }
 
-const INSERT_EVENT = `
+/** The INSERT of one signed event (also used by the bulk seeder, main/cases/seed.ts). */
+export const INSERT_EVENT = `
   INSERT INTO case_event (seq, event_id, terminal_id, actor_staff_id, actor_role, case_ref,
                           type, payload, case_version_seen, terminal_time, prev_hash, hash,
                           signature)

@@ -5,6 +5,7 @@
 
 import {
   checkTransition,
+  REQUIREMENTS,
   type ApplicationKind,
   type CardState,
   type CaseEvent,
@@ -15,6 +16,7 @@ import { normalizeKana, normalizeKanji, normalizeLatin } from '../../domain/name
 import type { Db } from '../../db/open';
 import type { ApplicationChannel, ApplicationStatus, Sex } from '../../db/migrations/0020-cases';
 import { appendEvent, type EventActor } from '../audit/append';
+import type { JsonObject, JsonValue } from '../audit/chain';
 import { uuidv7 } from '../audit/event-id';
 import type { Logger } from '../log/logger';
 import { CaseError } from './errors';
@@ -91,6 +93,15 @@ export interface CardRecord {
   version: number;
 }
 
+/** A card as another system recorded it: ordered at `orderedAt`, then these steps. */
+export interface ImportedCard {
+  cardSerial: string;
+  expiryDate: string | null;
+  /** ISO 8601. */
+  orderedAt: string;
+  history: readonly { event: CaseEvent; actor: EventActor; at: string }[];
+}
+
 export interface Recorded {
   /** The event's place in the terminal's audit log. */
   seq: number;
@@ -129,6 +140,9 @@ interface CardRow {
   expiry_date: string | null;
   version: number;
 }
+
+/** An imported step was checked where it was recorded: only its existence and actor are checked here. */
+const ALL_MET: ReadonlySet<Requirement> = new Set(REQUIREMENTS);
 
 /** Roles that may record an application: the counter's staff, or central for online ones. */
 const RECEIVING_ROLES = ['clerk', 'supervisor', 'central'] as const;
@@ -172,38 +186,7 @@ export class CaseStore {
           'An application with this ID is already recorded.',
         );
       }
-      const hmac = myNumberHmac(myNumberHmacSecret(this.#db, this.#now), input.person.myNumber);
-      const known = prepared(this.#db, FIND_PERSON_BY_MY_NUMBER_HMAC).get(hmac) as
-        PersonRow | undefined;
-      // A known person keeps the details on record; changing them is a step of its own.
-      const personId = known?.person_id ?? uuidv7();
-      if (!known) {
-        const p = input.person;
-        prepared(
-          this.#db,
-          `INSERT INTO person (person_id, name_kanji, name_kana, alias, name_latin, birth_date,
-                                 sex, address, overseas, my_number, my_number_hmac, created_at,
-                                 kana_norm, kanji_norm, latin_norm)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          personId,
-          p.nameKanji,
-          p.nameKana,
-          p.alias ?? null,
-          p.nameLatin ?? null,
-          p.birthDate,
-          p.sex,
-          p.address,
-          p.overseas ? 1 : 0,
-          p.myNumber,
-          hmac,
-          now,
-          // The search forms (migration 0030, domain/name-normalize.ts).
-          normalizeKana(p.nameKana),
-          normalizeKanji(p.nameKanji),
-          p.nameLatin === undefined ? null : normalizeLatin(p.nameLatin),
-        );
-      }
+      const { personId, created } = this.#personFor(input.person, now);
       prepared(
         this.#db,
         `INSERT INTO application (application_id, person_id, kind, channel, received_at,
@@ -216,7 +199,7 @@ export class CaseStore {
         actor,
         payload: {
           personId,
-          personCreated: !known,
+          personCreated: created,
           kind: input.kind,
           channel: input.channel,
           officeCode: input.officeCode,
@@ -233,6 +216,84 @@ export class CaseStore {
       seq: result.seq,
     });
     return result;
+  }
+
+  /** The person with this My Number, inserted unless already known. Inside a transaction. */
+  #personFor(p: PersonInput, now: string): { personId: string; created: boolean } {
+    const hmac = myNumberHmac(myNumberHmacSecret(this.#db, this.#now), p.myNumber);
+    const known = prepared(this.#db, FIND_PERSON_BY_MY_NUMBER_HMAC).get(hmac) as
+      PersonRow | undefined;
+    // A known person keeps the details on record; changing them is a step of its own.
+    const personId = known?.person_id ?? uuidv7();
+    if (!known) {
+      prepared(this.#db, INSERT_PERSON).run(...personValues(personId, p, hmac, now));
+    }
+    return { personId, created: !known };
+  }
+
+  /**
+   * A case taken over at its current state from the system the office used before (and the
+   * bulk path of `madoguchi db seed`): the application, its person, and its card with the
+   * steps it went through, ONE signed `case-imported` event recording all of it. Each step is
+   * checked against the transition table (it exists from the state before it, for this kind,
+   * and this actor may record it); what each step required was established in the other
+   * system. The event carries the time of the latest step, so retention counts from when the
+   * case closed, not from the import. Card and application versions are what recording the
+   * steps one by one would have left.
+   */
+  importCase(
+    input: ApplicationInput & { applicationId: string },
+    card: ImportedCard | null,
+    actor: EventActor,
+    /** Who received the application in the other system. */
+    receivedBy: EventActor,
+  ): Recorded & { personId: string; state: CardState | null } {
+    assertActorShape(actor);
+    if (actor.role !== 'system' && actor.role !== 'central') {
+      throw new CaseError('PERMISSION_DENIED', 'Only the app itself or central imports cases.');
+    }
+    assertMyNumber(input.person.myNumber);
+    const { state, lastAt, history } = checkImportedHistory(input.kind, input.receivedAt, card);
+    return this.#db.transaction(() => {
+      if (prepared(this.#db, GET_APPLICATION).get(input.applicationId)) {
+        throw new CaseError(
+          'APPLICATION_ID_TAKEN',
+          'An application with this ID is already recorded.',
+        );
+      }
+      const { personId, created } = this.#personFor(input.person, input.receivedAt);
+      prepared(this.#db, INSERT_IMPORTED_APPLICATION).run(
+        input.applicationId,
+        personId,
+        input.kind,
+        input.channel,
+        input.receivedAt,
+        input.officeCode,
+        card ? 'card-ordered' : 'received',
+        card ? 2 : 1,
+      );
+      if (card && state) {
+        if (prepared(this.#db, GET_CARD).get(card.cardSerial)) {
+          throw new CaseError('CARD_SERIAL_TAKEN', 'A card with this serial is already recorded.');
+        }
+        prepared(this.#db, INSERT_IMPORTED_CARD).run(
+          card.cardSerial,
+          input.applicationId,
+          state,
+          card.expiryDate,
+          1 + card.history.length,
+        );
+      }
+      const { seq } = appendEvent(this.#db, {
+        type: 'case-imported',
+        caseRef: input.applicationId,
+        actor,
+        payload: importEventPayload(input, personId, created, receivedBy, card, state, history),
+        caseVersionSeen: null,
+        terminalTime: lastAt,
+      });
+      return { seq, personId, state };
+    })();
   }
 
   /** Central ordered the card for an application: the card starts at 'ordered'. */
@@ -413,6 +474,104 @@ export class CaseStore {
       version: row.version,
     }));
   }
+}
+
+/**
+ * The state an imported card's steps lead to, each checked against the transition table,
+ * the time of the latest step, and the steps as the import event records them.
+ */
+export function checkImportedHistory(
+  kind: ApplicationKind,
+  receivedAt: string,
+  card: ImportedCard | null,
+): { state: CardState | null; lastAt: string; history: JsonValue[] } {
+  let state: CardState | null = null;
+  let lastAt = receivedAt;
+  const history: JsonValue[] = [];
+  if (card) {
+    state = 'ordered';
+    lastAt = card.orderedAt;
+    for (const step of card.history) {
+      assertActorShape(step.actor);
+      const checked = checkTransition(kind, state, step.event, step.actor.role, ALL_MET);
+      if (!checked.ok) throw new CaseError('CARD_STEP_NOT_ALLOWED', checked.reason);
+      state = checked.to;
+      lastAt = step.at;
+      history.push([step.event, step.actor.role, step.actor.staffId, step.at]);
+    }
+  }
+  return { state, lastAt, history };
+}
+
+/** The payload of a `case-imported` event (CaseStore.importCase and the bulk seeder). */
+export function importEventPayload(
+  input: ApplicationInput,
+  personId: string,
+  personCreated: boolean,
+  receivedBy: EventActor,
+  card: ImportedCard | null,
+  state: CardState | null,
+  history: JsonValue[],
+): JsonObject {
+  return {
+    personId,
+    personCreated,
+    kind: input.kind,
+    channel: input.channel,
+    officeCode: input.officeCode,
+    receivedAt: input.receivedAt,
+    receivedBy: [receivedBy.role, receivedBy.staffId],
+    card: card
+      ? {
+          cardSerial: card.cardSerial,
+          expiryDate: card.expiryDate,
+          orderedAt: card.orderedAt,
+          state,
+          history,
+        }
+      : null,
+  };
+}
+
+export const INSERT_IMPORTED_APPLICATION = `
+  INSERT INTO application (application_id, person_id, kind, channel, received_at, office_code,
+                           status, version)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export const INSERT_IMPORTED_CARD =
+  'INSERT INTO card (card_serial, application_id, state, expiry_date, version) VALUES (?, ?, ?, ?, ?)';
+
+/** The INSERT of a person, with the search forms of migration 0030. */
+export const INSERT_PERSON = `
+  INSERT INTO person (person_id, name_kanji, name_kana, alias, name_latin, birth_date, sex,
+                      address, overseas, my_number, my_number_hmac, created_at, kana_norm,
+                      kanji_norm, latin_norm)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** The values of INSERT_PERSON for a person. */
+export function personValues(
+  personId: string,
+  p: PersonInput,
+  hmac: Buffer,
+  createdAt: string,
+): unknown[] {
+  return [
+    personId,
+    p.nameKanji,
+    p.nameKana,
+    p.alias ?? null,
+    p.nameLatin ?? null,
+    p.birthDate,
+    p.sex,
+    p.address,
+    p.overseas ? 1 : 0,
+    p.myNumber,
+    hmac,
+    createdAt,
+    normalizeKana(p.nameKana),
+    normalizeKanji(p.nameKanji),
+    p.nameLatin === undefined ? null : normalizeLatin(p.nameLatin),
+  ];
 }
 
 function assertMyNumber(myNumber: string): void {

@@ -3,11 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { myNumberProblem } from '../../domain/my-number';
 import { verifyAuditChain } from '../audit/verify';
 import { knownStore } from '../audit/testing';
-import { countApplications, seedCases, seededDataDigest, SeedRefused } from './seed';
+import { createLogger } from '../log/logger';
+import { CaseStore } from './case-store';
+import {
+  countApplications,
+  seedCases,
+  seededDataDigest,
+  SeedRefused,
+  syntheticImport,
+} from './seed';
 
-function seeded(cases: number, seed: number) {
+async function seeded(cases: number, seed: number, signingThreads?: number) {
   const store = knownStore();
-  const summary = seedCases(store.db, { cases, seed, batchSize: 64 });
+  const summary = await seedCases(store.db, {
+    cases,
+    seed,
+    batchSize: 64,
+    ...(signingThreads === undefined ? {} : { signingThreads }),
+  });
   return { ...store, summary };
 }
 
@@ -15,10 +28,11 @@ describe('madoguchi db seed, as a trainer preparing a training terminal', () => 
   it(
     'gives two fresh terminals seeded alike the same cases, and another seed other cases',
     { timeout: 60_000 },
-    () => {
-      const first = seeded(300, 1);
-      const second = seeded(300, 1);
-      const other = seeded(300, 2);
+    async () => {
+      const first = await seeded(300, 1);
+      // Signed on this thread instead of the workers: the same data.
+      const second = await seeded(300, 1, 0);
+      const other = await seeded(300, 2);
       expect(first.summary).toEqual(second.summary);
       expect(seededDataDigest(first.db)).toBe(seededDataDigest(second.db));
       expect(seededDataDigest(other.db)).not.toBe(seededDataDigest(first.db));
@@ -32,8 +46,8 @@ describe('madoguchi db seed, as a trainer preparing a training terminal', () => 
   it(
     'records a realistic mix of cards through the real transitions, with a valid audit chain',
     { timeout: 30_000 },
-    () => {
-      const { db, path, summary } = seeded(300, 1);
+    async () => {
+      const { db, path, summary } = await seeded(300, 1);
       expect(countApplications(db)).toBe(300);
       const events = db.prepare('SELECT count(*) FROM case_event').pluck().get();
       expect(events).toBe(summary.events);
@@ -74,11 +88,29 @@ describe('madoguchi db seed, as a trainer preparing a training terminal', () => 
     },
   );
 
-  it('refuses a store that already has cases unless asked to append, then continues after them', () => {
-    const { db } = seeded(10, 1);
-    expect(() => seedCases(db, { cases: 5, seed: 1 })).toThrow(SeedRefused);
+  it('writes exactly what CaseStore.importCase records for the same cases, case by case', async () => {
+    const bulk = await seeded(120, 5);
+    const oneByOne = knownStore();
+    const store = new CaseStore({
+      db: oneByOne.db,
+      log: createLogger({ sink: () => undefined, level: 'error' }),
+      now: () => new Date('2024-04-01T00:00:00.000Z'),
+    });
+    oneByOne.db.transaction(() => {
+      for (let i = 0; i < 120; i += 1) {
+        const c = syntheticImport(5, i);
+        store.importCase(c.application, c.card, { staffId: null, role: 'system' }, c.receivedBy);
+      }
+    })();
+    expect(seededDataDigest(oneByOne.db)).toBe(seededDataDigest(bulk.db));
+    expect(verifyAuditChain(oneByOne.db).ok).toBe(true);
+  });
+
+  it('refuses a store that already has cases unless asked to append, then continues after them', async () => {
+    const { db } = await seeded(10, 1);
+    await expect(seedCases(db, { cases: 5, seed: 1 })).rejects.toThrow(SeedRefused);
     expect(countApplications(db)).toBe(10);
-    const more = seedCases(db, { cases: 5, seed: 1, append: true });
+    const more = await seedCases(db, { cases: 5, seed: 1, append: true });
     expect(more.firstCase).toBe(10);
     expect(countApplications(db)).toBe(15);
     expect(verifyAuditChain(db).ok).toBe(true);

@@ -224,10 +224,10 @@ const subcommands: Record<string, Subcommand> = {
       }
       if (seed > 0xffffffff) throw new UsageError(`--seed must be from 0 to 4294967295.\n${usage}`);
       const started = performance.now();
-      const summary = await withKey(ctx, (key) => {
+      const summary = await withKey(ctx, async (key) => {
         const db = openStore({ path: ctx.storePath, key });
         try {
-          return seedCases(db, { cases, seed, append: values['append'] === true });
+          return await seedCases(db, { cases, seed, append: values['append'] === true });
         } catch (error) {
           if (error instanceof SeedRefused)
             throw new CommandFailure('STORE_HAS_CASES', error.message);
