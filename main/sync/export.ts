@@ -11,8 +11,8 @@ import {
   type ExportFile,
   type UploadBatch,
 } from '../../sync/protocol';
-import { WRAP_LABELS, wrapSecret } from '../../sync/card-secret';
-import { signExportFile, verifyReceipt } from '../../sync/signing';
+import { sealExportFile } from '../../sync/export-file';
+import { verifyReceipt } from '../../sync/signing';
 import { terminalSigningKey } from '../audit/terminal-key';
 import { SyncError } from './errors';
 import { requireIdentity } from './identity';
@@ -45,31 +45,14 @@ export function exportPending(db: Db, now: Date, maxEvents = 1_000_000): ExportR
     }
     if (batches.length === 0) return null;
     const toSeq = next - 1;
-    const plaintext = Buffer.from(
-      JSON.stringify({ protocol: PROTOCOL_VERSION, terminal_id: identity.terminalId, batches }),
-      'utf8',
-    );
-    const encrypted = wrapSecret(
-      plaintext,
-      identity.centralEncryptionKey,
-      WRAP_LABELS.exportFile,
-      identity.terminalId,
-    );
-    plaintext.fill(0);
-    const file = signExportFile(
-      {
-        format: 'madoguchi-sync-export',
-        protocol: PROTOCOL_VERSION,
-        terminal_id: identity.terminalId,
-        epoch: identity.epoch,
-        created_at: now.toISOString(),
-        from_seq: from,
-        to_seq: toSeq,
-        event_count: events,
-        encrypted,
-      },
-      terminalSigningKey(db).privateKey,
-    );
+    const file = sealExportFile({
+      terminalId: identity.terminalId,
+      epoch: identity.epoch,
+      batches,
+      terminalSigningKey: terminalSigningKey(db).privateKey,
+      centralEncryptionPublicKey: identity.centralEncryptionKey,
+      now,
+    });
     return { file, fromSeq: from, toSeq, events, batches: batches.length };
   })();
 }
@@ -90,6 +73,16 @@ export function importAckFile(db: Db, content: unknown, now: Date): { ackedThrou
       throw new SyncError(
         'SYNC_BAD_ANSWER',
         'A receipt in the file is not signed by the pinned central key: nothing was applied.',
+        'usage',
+      );
+    }
+  }
+  const eventIdAt = db.prepare('SELECT event_id FROM case_event WHERE seq = ?').pluck();
+  for (const ack of parsed.data.acks) {
+    if (ack.results.some((r) => eventIdAt.get(r.seq) !== r.event_id)) {
+      throw new SyncError(
+        'SYNC_BAD_ANSWER',
+        'The acknowledgement file names events this terminal did not record: nothing was applied.',
         'usage',
       );
     }
