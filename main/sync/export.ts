@@ -5,12 +5,7 @@
 // The acknowledgements come back as an AckFile and are applied like online receipts.
 
 import type { Db } from '../../db/open';
-import {
-  AckFileSchema,
-  PROTOCOL_VERSION,
-  type ExportFile,
-  type UploadBatch,
-} from '../../sync/protocol';
+import { AckFileSchema, type ExportFile, type UploadBatch } from '../../sync/protocol';
 import { sealExportFile } from '../../sync/export-file';
 import { verifyReceipt } from '../../sync/signing';
 import { terminalSigningKey } from '../audit/terminal-key';
