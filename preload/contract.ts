@@ -17,36 +17,24 @@ import {
   type CardState,
 } from '../domain/case-lifecycle';
 import { myNumberProblem } from '../domain/my-number';
+import {
+  LANGUAGES,
+  LOSS_REASONS,
+  PRINT_DOCUMENTS,
+  REVEAL_REASONS,
+  ROLES,
+  SEXES,
+  type Language,
+  type LossReason,
+  type Permission,
+  type Role,
+  type Sex,
+} from './values';
+
+export * from './values';
 
 /** Upper bound for any free-text field crossing the bridge: bad input fails early. */
 export const MAX_TEXT = 200;
-
-export const LANGUAGES = ['ja', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
-
-/** Staff roles; each is an actor of the card lifecycle table (domain/case-lifecycle.ts). */
-export const ROLES = ['clerk', 'supervisor', 'administrator'] as const satisfies readonly Actor[];
-export type Role = (typeof ROLES)[number];
-
-/**
- * What a call needs. `public` calls work before anyone signs in (first-run setup, sign-in,
- * language); `session.resume` needs a session even while it is locked (unlock, sign out);
- * every other permission needs an unlocked session whose role holds it. Which role holds
- * which permission is the matrix in preload/permissions.ts, next to this table.
- */
-export const PERMISSIONS = [
-  'public',
-  'session.resume',
-  'session',
-  'staff.manage',
-  'case.read',
-  'case.revealMyNumber',
-  'application.record',
-  'card.suspend',
-  'dayEnd.read',
-  'dayEnd.reconcile',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
 
 /** Stable error codes. The renderer translates them; the English message is for logs and CLI. */
 export const ERROR_CODES = [
@@ -287,19 +275,6 @@ const displayName = z.string().trim().min(1).max(MAX_TEXT);
 /** Length limits only: the password policy itself is enforced (and explained) in main/auth. */
 const password = z.string().min(1).max(256);
 const empty = z.strictObject({});
-
-export const SEXES = ['male', 'female'] as const;
-export type Sex = (typeof SEXES)[number];
-
-export const LOSS_REASONS = ['loss', 'theft'] as const;
-export type LossReason = (typeof LOSS_REASONS)[number];
-
-/** Why a clerk needs to see a full My Number; recorded in the audit event. */
-export const REVEAL_REASONS = ['identity-check', 'applicant-request', 'data-correction'] as const;
-export type RevealReason = (typeof REVEAL_REASONS)[number];
-
-export const PRINT_DOCUMENTS = ['day-report', 'reminder-letters'] as const;
-export type PrintDocument = (typeof PRINT_DOCUMENTS)[number];
 
 const isoDate = z
   .string()

@@ -7,7 +7,7 @@
 // data. Clerks and supervisors do the counter's work; steps that need a second person (the
 // two-person rule for reinstating a suspended card) name the supervisor in their own service.
 
-import { PERMISSIONS, ROLES, type Permission, type Role } from './contract';
+import { PERMISSIONS, ROLES, type Permission, type Role } from './values';
 
 /** Permissions every signed-in member of staff holds. */
 const STAFF: readonly Permission[] = ['session.resume', 'session'];

@@ -13,6 +13,7 @@ import './styles/tokens.css';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
+import './styles/counter.css';
 
 async function start(container: HTMLElement): Promise<void> {
   const root = createRoot(container);

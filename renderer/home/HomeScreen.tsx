@@ -1,8 +1,30 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ApplicationKind } from '../../domain/case-lifecycle';
 import type { CallError, StaffSession } from '../../preload/contract';
+import { roleHolds } from '../../preload/permissions';
+import { useApi } from '../app/ApiContext';
+import { settle } from '../app/settle';
+import { ApplicationScreen } from '../apply/ApplicationScreen';
+import { CaseScreen } from '../case/CaseScreen';
 import { ReaderStatus } from '../components/ReaderStatus';
 import { TopBar } from '../components/TopBar';
+import { DayEndScreen } from '../dayend/DayEndScreen';
+import { FindScreen } from '../find/FindScreen';
+import { LossScreen } from '../loss/LossScreen';
+import { IdleWarning } from '../session/IdleWarning';
+import { LockScreen } from '../session/LockScreen';
+import { useIdleLock } from '../session/useIdleLock';
+
+/** Where the clerk is. Kept while the session is locked, so work resumes where it was. */
+export type View =
+  | { name: 'find' }
+  | { name: 'case'; applicationId: string }
+  | { name: 'loss'; applicationId: string; cardSerial: string; version: number }
+  | { name: 'apply'; personId?: string; kind?: ApplicationKind; fromApplicationId?: string }
+  | { name: 'dayEnd' };
+
+const SECTIONS = ['find', 'apply', 'dayEnd'] as const;
 
 interface HomeScreenProps {
   session: StaffSession;
@@ -10,17 +32,20 @@ interface HomeScreenProps {
   onSignOut: () => Promise<CallError | null>;
 }
 
-/** Where a signed-in clerk lands. No case workflow exists yet, so the body says so. */
+/** The signed-in shell: top bar, the sections a role may use, and the open screen. */
 export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
+  const api = useApi();
   const { t } = useTranslation();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<CallError | null>(null);
+  const [view, setView] = useState<View>({ name: 'find' });
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const idle = useIdleLock(session);
+  const counterWork = roleHolds(session.role, 'case.read');
 
-  // A new screen: start the reading (and the keyboard) at its heading.
   useEffect(() => {
-    headingRef.current?.focus();
-  }, []);
+    if (!counterWork) headingRef.current?.focus();
+  }, [counterWork]);
 
   async function signOut() {
     if (pending) return;
@@ -32,6 +57,8 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
       setError(failure);
     }
   }
+
+  const section = view.name === 'case' || view.name === 'loss' ? 'find' : view.name;
 
   return (
     <>
@@ -47,6 +74,16 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
                 {t(`roles.${session.role}`)}
               </span>
             </p>
+            {session.locked ? null : (
+              <button
+                type="button"
+                className="button button--secondary"
+                data-testid="lock"
+                onClick={() => void settle(api.auth.lock({}))}
+              >
+                {t('session.lock')}
+              </button>
+            )}
             <button
               type="button"
               className="button button--secondary"
@@ -59,9 +96,33 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
           </>
         }
       >
-        <ReaderStatus />
+        {session.locked ? null : <ReaderStatus />}
+        {!session.locked && counterWork ? (
+          <nav className="sections" aria-label={t('nav.label')}>
+            <ul className="sections__list">
+              {SECTIONS.map((name) => (
+                <li key={name}>
+                  <button
+                    type="button"
+                    className="sections__item"
+                    data-testid={`nav-${name}`}
+                    aria-current={section === name ? 'page' : undefined}
+                    onClick={() => setView({ name } as View)}
+                  >
+                    {t(`nav.${name}`)}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+        {idle.secondsLeft !== null ? (
+          <IdleWarning secondsLeft={idle.secondsLeft} onStay={idle.stayActive} />
+        ) : null}
       </TopBar>
-      <main className="page" data-testid="screen-home">
+      {session.locked ? <LockScreen session={session} onSignOut={() => void signOut()} /> : null}
+      {/* Kept mounted but hidden while locked: the clerk returns to the same screen. */}
+      <main className="page" data-testid="screen-home" hidden={session.locked}>
         {error ? (
           <div
             className="alert alert--error"
@@ -75,13 +136,61 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
             </p>
           </div>
         ) : null}
-        <div className="empty-state" data-testid="home-empty">
-          <h1 ref={headingRef} tabIndex={-1}>
-            {t('home.emptyTitle')}
-          </h1>
-          <p>{t('home.emptyBody')}</p>
-        </div>
+        {counterWork ? (
+          <CounterView view={view} locked={session.locked} onNavigate={setView} />
+        ) : (
+          <div className="empty-state" data-testid="home-empty">
+            <h1 ref={headingRef} tabIndex={-1}>
+              {t('home.emptyTitle')}
+            </h1>
+            <p>{t('home.emptyBody')}</p>
+          </div>
+        )}
       </main>
     </>
   );
+}
+
+function CounterView({
+  view,
+  locked,
+  onNavigate,
+}: {
+  view: View;
+  locked: boolean;
+  onNavigate: (view: View) => void;
+}) {
+  switch (view.name) {
+    case 'find':
+      return <FindScreen onOpen={(applicationId) => onNavigate({ name: 'case', applicationId })} />;
+    case 'case':
+      return (
+        <CaseScreen
+          key={view.applicationId}
+          applicationId={view.applicationId}
+          locked={locked}
+          onNavigate={onNavigate}
+        />
+      );
+    case 'loss':
+      return (
+        <LossScreen
+          applicationId={view.applicationId}
+          cardSerial={view.cardSerial}
+          version={view.version}
+          onDone={() => onNavigate({ name: 'case', applicationId: view.applicationId })}
+        />
+      );
+    case 'apply':
+      return (
+        <ApplicationScreen
+          key={view.personId ?? 'new'}
+          {...(view.personId ? { personId: view.personId } : {})}
+          {...(view.kind ? { kind: view.kind } : {})}
+          onOpen={(applicationId) => onNavigate({ name: 'case', applicationId })}
+        />
+      );
+    case 'dayEnd':
+      return <DayEndScreen />;
+  }
 }

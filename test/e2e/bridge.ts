@@ -76,6 +76,7 @@ export interface CounterOptions {
   dataDir: string;
   readers: ReaderSource;
   viewport?: { width: number; height: number };
+  idleLockSeconds?: number;
 }
 
 export interface Counter {
@@ -93,7 +94,17 @@ export interface Counter {
 export async function openCounter(options: CounterOptions): Promise<Counter> {
   const logs: LogRecord[] = [];
   const { server, origin } = await serveRenderer();
+  // The print pipeline: Electron prints the window with printToPDF; here Chromium's page.pdf
+  // prints the same page with the same print stylesheet.
+  let printPage: Page | null = null;
   const services = await createCounterServices({
+    printer: {
+      async toPdf() {
+        if (!printPage) throw new Error('no page to print');
+        return printPage.pdf({ format: 'A4', printBackground: true });
+      },
+    },
+    ...(options.idleLockSeconds !== undefined ? { idleLockSeconds: options.idleLockSeconds } : {}),
     dataDir: options.dataDir,
     keyProvider: keyFileProvider(options.dataDir, {}),
     host: 'test-bridge',
@@ -118,6 +129,7 @@ export async function openCounter(options: CounterOptions): Promise<Counter> {
   await context.addInitScript({ content: await bridgePreload() });
 
   const page = await context.newPage();
+  printPage = page;
   const unsubscribers = EVENT_NAMES.map((name) =>
     services.bus.on(name, (payload) => {
       page

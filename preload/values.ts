@@ -1,0 +1,45 @@
+// The contract's enumerations as plain values, without zod: the renderer imports these (and
+// only types from contract.ts), so the validation library stays out of its bundle. Main
+// validates; the renderer only lists choices.
+
+import type { Actor } from '../domain/case-lifecycle';
+
+export const LANGUAGES = ['ja', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** Staff roles; each is an actor of the card lifecycle table (domain/case-lifecycle.ts). */
+export const ROLES = ['clerk', 'supervisor', 'administrator'] as const satisfies readonly Actor[];
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What a call needs. `public` calls work before anyone signs in (first-run setup, sign-in,
+ * language); `session.resume` needs a session even while it is locked (unlock, sign out);
+ * every other permission needs an unlocked session whose role holds it. Which role holds
+ * which permission is the matrix in preload/permissions.ts, next to this table.
+ */
+export const PERMISSIONS = [
+  'public',
+  'session.resume',
+  'session',
+  'staff.manage',
+  'case.read',
+  'case.revealMyNumber',
+  'application.record',
+  'card.suspend',
+  'dayEnd.read',
+  'dayEnd.reconcile',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const SEXES = ['male', 'female'] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const LOSS_REASONS = ['loss', 'theft'] as const;
+export type LossReason = (typeof LOSS_REASONS)[number];
+
+/** Why a clerk needs to see a full My Number; recorded in the audit event. */
+export const REVEAL_REASONS = ['identity-check', 'applicant-request', 'data-correction'] as const;
+export type RevealReason = (typeof REVEAL_REASONS)[number];
+
+export const PRINT_DOCUMENTS = ['day-report', 'reminder-letters'] as const;
+export type PrintDocument = (typeof PRINT_DOCUMENTS)[number];
