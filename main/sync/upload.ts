@@ -11,6 +11,7 @@ import {
   MAX_BATCH_BYTES,
   MAX_BATCH_EVENTS,
   PROTOCOL_VERSION,
+  TerminalStateSchema,
   UploadAckSchema,
   paths,
   type UploadAck,
@@ -78,6 +79,7 @@ export async function uploadPending(
   afterBatch: (ack: UploadAck) => void = () => undefined,
 ): Promise<UploadResult> {
   const result: UploadResult = { batches: 0, eventsAcked: 0, newReviewItems: 0 };
+  await reconcilePosition(db, client, identity, now);
   let rewinds = 0;
   for (;;) {
     const before = readSyncState(db).acked_through_seq;
@@ -161,6 +163,45 @@ export async function uploadPending(
     }
     throw error;
   }
+}
+
+/**
+ * Where central stands for this terminal, asked once per run before anything is sent: a
+ * central restored from a backup holds fewer events than it once acknowledged, and a
+ * terminal with nothing new to send would otherwise never find out (the "servers don't go
+ * back in time" wedge, rocicorp/todo-nextjs#13). We still hold every event: resend them.
+ */
+async function reconcilePosition(
+  db: Db,
+  client: CentralClient,
+  identity: SyncIdentity,
+  now: () => Date,
+): Promise<void> {
+  const response = await client.json('GET', paths.terminalState(identity.terminalId));
+  if (response.status !== 200) throw errorOf(response, now());
+  const parsed = TerminalStateSchema.safeParse(parseBody(response));
+  if (!parsed.success || parsed.data.terminal_id !== identity.terminalId) {
+    throw new SyncError(
+      'SYNC_BAD_ANSWER',
+      'Central sent a terminal state this terminal cannot read.',
+    );
+  }
+  const state = parsed.data;
+  if (state.status !== 'active') {
+    throw new SyncError(
+      'SYNC_TERMINAL_REVOKED',
+      `Central lists this terminal as ${state.status}: it no longer syncs. Events stay on the terminal; contact central IT.`,
+      'halted',
+    );
+  }
+  if (state.expected_seq > lastSeq(db) + 1) {
+    throw new SyncError(
+      'SYNC_SEQ_CONFLICT',
+      `Central holds events up to seq ${state.expected_seq - 1}, beyond the newest on this terminal (${lastSeq(db)}): this store is an old copy. Sync stopped; contact central IT.`,
+      'halted',
+    );
+  }
+  if (state.expected_seq <= readSyncState(db).acked_through_seq) rewindTo(db, state.expected_seq);
 }
 
 /** After a halving, each good batch doubles the limit back towards 200. */
