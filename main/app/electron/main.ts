@@ -2,7 +2,7 @@
 // from main/core/services.ts exactly as in the CLI and the Playwright bridge, and every
 // security setting comes from the pure modules in main/app/, which the unit tests check.
 
-import { app, dialog, session } from 'electron';
+import { app, dialog, session, type BrowserWindow } from 'electron';
 import { ReaderManager } from '../../card/reader-manager';
 import { createSmartcardPort } from '../../card/smartcard-port';
 import { createCounterServices, type CounterServices } from '../../core/services';
@@ -35,7 +35,16 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, log.child('session'));
   serveApp(layout.rendererDir, log.child('protocol'));
 
+  // The print seam: main prints the counter window as it shows itself in print media (the
+  // renderer puts the sheet to print in the page first). Bound once the window exists.
+  let printable: BrowserWindow | null = null;
   const services = await createCounterServices({
+    printer: {
+      async toPdf() {
+        if (!printable || printable.isDestroyed()) throw new Error('no window to print');
+        return printable.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
+      },
+    },
     dataDir: app.getPath('userData'),
     keyProvider: safeStorageKeyProvider(log.child('keystore')),
     host: 'electron',
@@ -52,6 +61,7 @@ async function start(): Promise<void> {
     contentProtection: false,
     log: log.child('window'),
   });
+  printable = window;
   window.on('closed', forwardEvents(services.bus, window.webContents));
   app.on('second-instance', () => {
     if (window.isDestroyed()) return;
