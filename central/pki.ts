@@ -11,9 +11,8 @@ import {
   webcrypto,
   type KeyObject,
 } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// @peculiar/x509 made ready for Node (Reflect metadata, Web Crypto provider) in one place.
+import { x509 } from '../main/card/virtual/x509';
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;

@@ -17,6 +17,7 @@ const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', legalCo
 rmSync('dist/main', { recursive: true, force: true });
 rmSync('dist/preload', { recursive: true, force: true });
 rmSync('dist/cli', { recursive: true, force: true });
+rmSync('dist/central', { recursive: true, force: true });
 
 await Promise.all([
   build({
@@ -29,6 +30,20 @@ await Promise.all([
     target: 'node20',
     external: NATIVE,
     // Bundled CommonJS dependencies may call require(); give ESM output one.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+  }),
+  // The reference central service (central/), bundled like the CLI.
+  build({
+    ...common,
+    entryPoints: { 'madoguchi-central': 'central/main.ts' },
+    outdir: 'dist/central',
+    outExtension: { '.js': '.mjs' },
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: NATIVE,
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },

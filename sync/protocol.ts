@@ -14,7 +14,7 @@
 import { z } from 'zod';
 
 /** Bumped on any incompatible change of a message or of a signed encoding. */
-export const PROTOCOL_VERSION: 1 = 1;
+export const PROTOCOL_VERSION = 1 as const;
 
 /** Upload batch limits (reference/sync-protocol.md §3.3): whichever is reached first. */
 export const MAX_BATCH_EVENTS = 200;
