@@ -3,6 +3,7 @@
 
 import Database from 'better-sqlite3-multiple-ciphers';
 import { chmodSync, existsSync } from 'node:fs';
+import { restoreDeferredIndexes } from './deferred-indexes';
 import { StoreError } from './errors';
 import { assertKnownVersion, migrate, type Migration, MIGRATIONS } from './migrations';
 
@@ -73,7 +74,11 @@ export function configureStore(
   // Deleted content is overwritten with zeros, not left in free space: a purged person
   // (main/cases/retention.ts) must not stay readable to whoever holds the key.
   db.pragma('secure_delete = ON');
-  if (!options.readonly) migrate(db, migrations);
+  if (!options.readonly) {
+    migrate(db, migrations);
+    // A bulk load killed before it rebuilt its indexes (db/deferred-indexes.ts).
+    restoreDeferredIndexes(db);
+  }
 }
 
 export function schemaVersion(db: Db): number {

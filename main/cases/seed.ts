@@ -23,6 +23,7 @@ import { type ApplicationKind, type CardState, type CaseEvent } from '../../doma
 import { myNumberCheckDigit } from '../../domain/my-number';
 import type { Db } from '../../db/open';
 import type { ApplicationChannel, Sex } from '../../db/migrations/0020-cases';
+import { deferIndexes, restoreDeferredIndexes } from '../../db/deferred-indexes';
 import { prepared } from '../../db/statements';
 import { INSERT_EVENT, type EventActor } from '../audit/append';
 import { canonicalJson, eventHash, GENESIS_HASH, type CaseEventRow } from '../audit/chain';
@@ -78,6 +79,9 @@ export class SeedRefused extends Error {
 }
 
 export const DEFAULT_BATCH_SIZE = 4000;
+/** From this many cases a seed defers the secondary indexes. */
+const DEFER_INDEXES_FROM = 20_000;
+const SEEDED_TABLES = ['person', 'application', 'card', 'case_event'] as const;
 
 /** Where seeded cases end, in proportion to a working office's mix (weights, not percents). */
 const TARGETS = {
@@ -408,6 +412,9 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
     options.onBatch?.(summary.cases);
   };
 
+  // Many cases: the secondary indexes are rebuilt once at the end instead of taking every
+  // row in random order (db/deferred-indexes.ts; a killed seed gets them back on next open).
+  const deferred = options.cases >= DEFER_INDEXES_FROM ? deferIndexes(db, SEEDED_TABLES) : 0;
   try {
     let pending: { batch: BuiltCase[]; signatures: Promise<Buffer[]> } | null = null;
     for (let start = 0; start < options.cases; start += batchSize) {
@@ -419,6 +426,7 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
       pending = { batch, signatures };
     }
     if (pending) write(pending.batch, await pending.signatures);
+    if (deferred > 0) restoreDeferredIndexes(db);
   } finally {
     await signer.close();
     db.pragma(`cache_size = ${previousCache}`);

@@ -136,6 +136,7 @@ describe('madoguchi db check', () => {
       'integrity',
       'foreign-keys',
       'audit-chain',
+      'case-events',
     ]);
   });
 

@@ -17,6 +17,7 @@ import {
 } from '../../../db/stats';
 import { formatTable } from '../../../domain/text-table';
 import { verifyAuditChain } from '../../audit/verify';
+import { caseEventProblems } from '../../cases/consistency';
 import { purgeClosedCases, PurgeRefused, type PurgeReport } from '../../cases/retention';
 import { seedCases, SeedRefused } from '../../cases/seed';
 import {
@@ -397,7 +398,7 @@ function withReadonlyStore<T>(path: string, key: Buffer, use: (db: Db) => T): T 
 }
 
 interface CheckFinding {
-  id: 'open' | 'integrity' | 'foreign-keys' | 'audit-chain';
+  id: 'open' | 'integrity' | 'foreign-keys' | 'audit-chain' | 'case-events';
   title: string;
   status: 'ok' | 'fail' | 'skip';
   detail: string;
@@ -447,6 +448,7 @@ function checkStore(path: string, key: Buffer): CheckFinding[] {
       findings: foreignKeys,
     });
     checks.push(checkAuditChain(db));
+    checks.push(checkCaseEvents(db));
     return checks;
   } finally {
     db.close();
@@ -479,6 +481,26 @@ function checkAuditChain(db: Db): CheckFinding {
       status: 'fail',
       detail: `broken at sequence ${result.seq}`,
       findings: [`sequence ${result.seq}: ${result.reason}`],
+    };
+  } catch (error) {
+    return { ...base, status: 'fail', detail: messageOf(error), findings: [] };
+  }
+}
+
+/** Every case state with its event, every event with its case (main/cases/consistency.ts). */
+function checkCaseEvents(db: Db): CheckFinding {
+  const base = { id: 'case-events', title: 'Cases and events' } as const;
+  const tables = tableNames(db);
+  if (!tables.includes('case_event') || !tables.includes('application')) {
+    return { ...base, status: 'skip', detail: 'no cases in this schema yet', findings: [] };
+  }
+  try {
+    const problems = caseEventProblems(db);
+    return {
+      ...base,
+      status: problems.length === 0 ? 'ok' : 'fail',
+      detail: problems.length === 0 ? 'ok' : `${problems.length} problem(s)`,
+      findings: problems.map((p) => `${p.kind}: ${p.ref}`),
     };
   } catch (error) {
     return { ...base, status: 'fail', detail: messageOf(error), findings: [] };

@@ -1,0 +1,50 @@
+// Bulk loads (`madoguchi db seed` of many cases) insert faster without the secondary indexes,
+// which take every row in random order and make every batch rewrite pages all over the file;
+// CREATE INDEX afterwards sorts once. UNIQUE indexes stay: they are constraints, and the load
+// relies on them. The dropped definitions are kept in terminal_setting in the same
+// transaction as the drop, so a load killed half-way leaves a store that gets its indexes
+// back: on the next read-write open (configureStore) or the next load.
+
+import type { Db } from './open';
+
+const SETTING = 'deferred_indexes';
+
+interface IndexDefinition {
+  name: string;
+  sql: string;
+}
+
+/** Drops the non-unique indexes of `tables`, remembering them; returns how many. */
+export function deferIndexes(db: Db, tables: readonly string[]): number {
+  return db.transaction(() => {
+    restoreDeferredIndexes(db);
+    const placeholders = tables.map(() => '?').join(', ');
+    const indexes = db
+      .prepare(
+        `SELECT name, sql FROM sqlite_schema
+         WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${placeholders})
+           AND sql NOT LIKE 'CREATE UNIQUE%'`,
+      )
+      .all(...tables) as IndexDefinition[];
+    if (indexes.length === 0) return 0;
+    db.prepare('INSERT INTO terminal_setting (key, value) VALUES (?, ?)').run(
+      SETTING,
+      JSON.stringify(indexes),
+    );
+    for (const index of indexes) db.exec(`DROP INDEX "${index.name.replaceAll('"', '""')}"`);
+    return indexes.length;
+  })();
+}
+
+/** Recreates indexes a bulk load deferred, if any; returns how many. */
+export function restoreDeferredIndexes(db: Db): number {
+  const row = db.prepare('SELECT value FROM terminal_setting WHERE key = ?').get(SETTING) as
+    { value: string } | undefined;
+  if (!row) return 0;
+  const indexes = JSON.parse(row.value) as IndexDefinition[];
+  db.transaction(() => {
+    for (const index of indexes) db.exec(index.sql);
+    db.prepare('DELETE FROM terminal_setting WHERE key = ?').run(SETTING);
+  })();
+  return indexes.length;
+}
