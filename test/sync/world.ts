@@ -92,7 +92,7 @@ export async function createWorld(
     seedOffice(central.store, { officeId: OFFICE, seed: 1, ...options.seed });
   }
   for (let i = 0; i < (options.terminals ?? 2); i += 1) {
-    terminals.push(await enrolledTerminal(world, join(root, `terminal-${i + 1}`), options));
+    terminals.push(await enrolledTerminal(world.central, join(root, `terminal-${i + 1}`), options));
   }
   if (options.proxy) {
     world.proxy = await startFaultProxy({
@@ -113,13 +113,14 @@ export async function createWorld(
   return world;
 }
 
-async function enrolledTerminal(
-  world: World,
+/** A new terminal in `dataDir`, enrolled at `central` through `madoguchi terminal enroll`. */
+export async function enrolledTerminal(
+  central: Pick<RunningCentral, 'url' | 'store' | 'files'>,
   dataDir: string,
   options: { requestMs?: number },
 ): Promise<Terminal> {
   expect((await cli('--data-dir', dataDir, 'db', 'init')).code).toBe(0);
-  const { code } = createEnrollmentCode(world.central.store, world.central.files, {
+  const { code } = createEnrollmentCode(central.store, central.files, {
     officeId: OFFICE,
     mission: false,
   });
@@ -129,7 +130,7 @@ async function enrolledTerminal(
     'terminal',
     'enroll',
     '--central',
-    world.central.url,
+    central.url,
     '--code',
     code,
   );
@@ -215,7 +216,10 @@ export async function syncUntilDone(t: Terminal, attempts = 40): Promise<SyncRun
  * After a scenario: every event exactly once at central, no gap per terminal, hash chains
  * valid, local and central states agree, no duplicate applied.
  */
-export function checkInvariants(world: World): void {
+export function checkInvariants(world: {
+  terminals: Terminal[];
+  central: Pick<RunningCentral, 'store'>;
+}): void {
   const store = world.central.store;
   const stats = store.stats();
   expect(stats.duplicatesApplied).toBe(0);
