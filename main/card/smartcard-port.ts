@@ -140,6 +140,12 @@ class SmartcardSession implements ReaderSession {
   }
 }
 
+/** SCardStatus's dwState bit "no card" (pcsclite.h and WinSCard alike; not SCARD_STATE_*). */
+const SCARD_ABSENT = 0x0002;
+
+const SILENT_CARD_WAIT_MS = 1000;
+const SILENT_CARD_POLL_MS = 20;
+
 /** Response data plus SW1 SW2, for a short and an extended Le. */
 const SHORT_RESPONSE = 256 + 2;
 const EXTENDED_RESPONSE = 65536 + 2;
@@ -160,7 +166,11 @@ class SmartcardChannel implements CardChannel {
     const buffer = Buffer.from(command);
     try {
       const maxRecvLength = this.extendedLength ? EXTENDED_RESPONSE : SHORT_RESPONSE;
-      return new Uint8Array(await this.card.transmit(buffer, { maxRecvLength }));
+      const response = new Uint8Array(await this.card.transmit(buffer, { maxRecvLength }));
+      // No status word at all: vpcd (and some readers) report a card pulled during the
+      // exchange as an empty "success". Ask the reader what happened.
+      if (response.length < 2) throw await this.silentCard();
+      return response;
     } catch (error) {
       throw toCardError(error);
     } finally {
@@ -170,13 +180,46 @@ class SmartcardChannel implements CardChannel {
   }
 
   /**
+   * A card that gave no status word was usually pulled mid-exchange, but the reader may
+   * take a moment to say so: ask it a few times before calling the card unresponsive.
+   */
+  private async silentCard(): Promise<CardError> {
+    for (let waited = 0; ; waited += SILENT_CARD_POLL_MS) {
+      try {
+        const { state } = this.card.getStatus();
+        if ((state & SCARD_ABSENT) !== 0) {
+          return new CardError('CARD_REMOVED', 'empty response; the card is gone');
+        }
+      } catch (error) {
+        return toCardError(error);
+      }
+      if (waited >= SILENT_CARD_WAIT_MS) {
+        return new CardError('CARD_UNRESPONSIVE', 'empty response from a present card');
+      }
+      await new Promise((resolve) => setTimeout(resolve, SILENT_CARD_POLL_MS));
+    }
+  }
+
+  /**
    * Resets the card on the way out (a warm reset: it stays powered, ready for the next
    * step), so a PIN verified now is not still verified for whoever talks to it next.
+   * The reset goes through reconnect, which the binding runs off the JS thread; its
+   * disconnect is synchronous, so it must not be the one that waits for the card (a virtual
+   * card in this process could not answer a reset while the thread waits: a deadlock).
    */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    disconnect(this.card, this.binding.SCARD_RESET_CARD);
+    try {
+      await this.card.reconnect(
+        this.binding.SCARD_SHARE_SHARED,
+        this.binding.SCARD_PROTOCOL_T0 | this.binding.SCARD_PROTOCOL_T1,
+        this.binding.SCARD_RESET_CARD,
+      );
+    } catch {
+      // Card pulled or service gone: its security state is gone with it.
+    }
+    disconnect(this.card, this.binding.SCARD_LEAVE_CARD);
   }
 }
 

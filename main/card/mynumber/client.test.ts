@@ -81,7 +81,9 @@ describe('identifying an issued card', () => {
     const extended = virtualCardChannel(
       await fixtureCard('issued', (p) => ({ ...p, atr: 'mynumber-contact-a' })),
     );
-    const short = virtualCardChannel(await fixtureCard('issued'));
+    const short = virtualCardChannel(
+      await fixtureCard('issued', (p) => ({ ...p, atr: 'jpki-legacy' })),
+    );
     expect([extended.extendedLength, short.extendedLength]).toEqual([true, false]);
     const counts = [];
     for (const channel of [extended, short]) {

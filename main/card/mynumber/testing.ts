@@ -10,7 +10,8 @@ import { createVirtualCard } from '../virtual/create';
 import { loadCardProfile, type CardProfile } from '../virtual/profile';
 import { processTestJpki } from '../virtual/test-jpki';
 
-export const CARD_FIXTURES = join(import.meta.dirname, '../../../test/fixtures/cards');
+/** From the repository root, where tests and benchmarks run (a bundled bench has no source dir). */
+export const CARD_FIXTURES = join(process.cwd(), 'test/fixtures/cards');
 
 export async function fixtureProfile(
   name: string,
