@@ -278,6 +278,7 @@ const empty = z.strictObject({});
 
 const isoDate = z
   .string()
+  .min(1)
   .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'YYYY-MM-DD')
   .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && isRealDate(text), {
     message: 'not a calendar date',
@@ -325,6 +326,7 @@ const personInput = z.strictObject({
   overseas: z.boolean(),
   myNumber: z
     .string()
+    .min(1)
     .regex(/^[0-9]{12}$/, '12 digits')
     .refine((text) => myNumberProblem(text) === null, { message: 'check digit' }),
 });

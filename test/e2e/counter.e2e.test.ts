@@ -146,7 +146,10 @@ describe('first run and sign-in', () => {
     for (let attempt = 1; attempt <= 4; attempt += 1) {
       await page.getByTestId('signin-staff-id').fill('');
       await signIn(page, `wrong-password-${attempt}`);
-      await expect.poll(() => page.getByTestId('signin-password').inputValue()).toBe('');
+      // A scrypt verification per attempt: on a loaded 2-core machine that can take seconds.
+      await expect
+        .poll(() => page.getByTestId('signin-password').inputValue(), { timeout: 10_000 })
+        .toBe('');
       await page
         .locator('[data-testid="form-error"][data-code="AUTH_INVALID_CREDENTIALS"]')
         .waitFor();
