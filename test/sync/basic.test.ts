@@ -23,6 +23,6 @@ describe('sync between two terminals and central, no faults', () => {
     await syncUntilDone(a);
     await syncUntilDone(b);
     await syncUntilDone(a);
-    checkInvariants(world);
+    await checkInvariants(world);
   }, 60_000);
 });

@@ -49,7 +49,7 @@ describe('kill -9', () => {
       expect(stood).toBeLessThan(1_500);
       await syncUntilDone(a);
       await syncUntilDone(b);
-      checkInvariants(world);
+      await checkInvariants(world);
     },
     90_000,
   );
@@ -82,7 +82,7 @@ describe('kill -9', () => {
       a.setCentralUrl(url);
       b.setCentralUrl(url);
       await Promise.all([syncUntilDone(a), syncUntilDone(b)]);
-      checkInvariants({ terminals: [a, b], central: { store } });
+      await checkInvariants({ terminals: [a, b], central: { store }, centralDir });
     } finally {
       store.close();
       await central.kill9();

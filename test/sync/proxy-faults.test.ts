@@ -60,7 +60,7 @@ describe('sync through a faulty network', () => {
       expect(proxy.counts[fault]).toBeGreaterThan(0);
       proxy.setDecide(() => 'none');
       await syncUntilDone(a);
-      checkInvariants(world);
+      await checkInvariants(world);
     },
     90_000,
   );
@@ -95,6 +95,6 @@ describe('sync through a faulty network', () => {
     proxy.setDecide(() => 'none');
     await syncUntilDone(a);
     await syncUntilDone(b);
-    checkInvariants(world);
+    await checkInvariants(world);
   }, 180_000);
 });

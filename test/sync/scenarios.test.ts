@@ -54,7 +54,7 @@ describe('sync scenarios', () => {
     }
     await syncUntilDone(b);
     await syncUntilDone(a);
-    checkInvariants(world);
+    await checkInvariants(world);
   }, 60_000);
 
   it('central restored from an older backup: the terminal resends from expected_seq', async () => {
@@ -87,7 +87,7 @@ describe('sync scenarios', () => {
     counterApplications(a, 5);
     await syncUntilDone(a);
     await syncUntilDone(b);
-    checkInvariants(world);
+    await checkInvariants(world);
   }, 90_000);
 
   it('a terminal restored from an old copy is stopped as a fork, never silently merged', async () => {
@@ -156,7 +156,7 @@ describe('sync scenarios', () => {
     world.proxy?.setDecide(() => 'none');
     await syncUntilDone(a);
     expect(revocationOf(a.db, serial)).toBeNull();
-    checkInvariants(world);
+    await checkInvariants(world);
   }, 60_000);
 
   it('a poison event parks the queue with an alert; nothing is dropped and later work stays queued', async () => {
@@ -192,7 +192,7 @@ describe('sync scenarios', () => {
     await Promise.all([syncUntilDone(a, 60), syncUntilDone(b, 60)]);
     const runs = a.db.prepare("SELECT count(*) FROM sync_run WHERE result = 'ok'").pluck().get();
     expect(runs).toBeGreaterThan(0);
-    checkInvariants(world);
+    await checkInvariants(world);
   }, 180_000);
 
   it('carries the backlog by courier: export, import twice, acknowledgement file back', async () => {
@@ -223,6 +223,6 @@ describe('sync scenarios', () => {
     expect(acked.stderr).toBe('');
     expect(JSON.parse(acked.stdout)).toEqual({ ackedThroughSeq: 450 });
     await syncUntilDone(a);
-    checkInvariants(world);
+    await checkInvariants(world);
   }, 90_000);
 });

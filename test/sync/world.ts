@@ -12,6 +12,8 @@ import { expect, onTestFinished } from 'vitest';
 import { startCentral, type RunningCentral } from '../../central/server';
 import { createEnrollmentCode } from '../../central/enroll';
 import { seedOffice } from '../../central/admin';
+import { runCentralCli } from '../../central/cli';
+import type { CentralStats } from '../../central/store/central-store';
 import { openStore, type Db } from '../../db/open';
 import { REQUIREMENTS, type CaseEvent } from '../../domain/case-lifecycle';
 import { verifyAuditChain } from '../../main/audit/verify';
@@ -216,12 +218,21 @@ export async function syncUntilDone(t: Terminal, attempts = 40): Promise<SyncRun
  * After a scenario: every event exactly once at central, no gap per terminal, hash chains
  * valid, local and central states agree, no duplicate applied.
  */
-export function checkInvariants(world: {
+export async function checkInvariants(world: {
   terminals: Terminal[];
   central: Pick<RunningCentral, 'store'>;
-}): void {
+  centralDir: string;
+}): Promise<void> {
   const store = world.central.store;
-  const stats = store.stats();
+  // What an operator sees: `madoguchi-central stats --json`.
+  const out: string[] = [];
+  const code = await runCentralCli(['stats', '--data-dir', world.centralDir, '--json'], {
+    stdout: (text) => out.push(text),
+    stderr: (text) => out.push(text),
+    env: {},
+  });
+  expect(code).toBe(0);
+  const stats = JSON.parse(out.join('\n')) as CentralStats;
   expect(stats.duplicatesApplied).toBe(0);
   for (const t of world.terminals) {
     const chain = verifyAuditChain(t.db);
