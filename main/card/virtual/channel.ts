@@ -4,7 +4,7 @@
 
 import type { CardChannel } from '../channel';
 import { CardError } from '../errors';
-import { atrDeclaresExtendedLength } from './atr';
+import { atrDeclaresExtendedLength } from '../atr';
 import type { VirtualMyNumberCard } from './card';
 
 export const VIRTUAL_READER_NAME = 'Madoguchi Virtual Reader 00 00';

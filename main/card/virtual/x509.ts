@@ -2,7 +2,7 @@
 // installed first (modules evaluate in import order), and Node's Web Crypto is its provider.
 // Import x509 from here, never from the package directly.
 
-import './reflect-metadata';
+import '../trust/reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
