@@ -12,7 +12,9 @@ import {
   type UploadBatch,
 } from '../sync/protocol';
 import { TestTerminal } from '../sync/testing';
+import { initCentral, loadCentralFiles, openCentralStore } from './data-dir';
 import { createEnrollmentCode } from './enroll';
+import { IngestError, ingestBatch, type IngestContext } from './ingest';
 import { createTlsCsr } from './pki';
 import { startCentral, type RunningCentral, type StartCentralOptions } from './server';
 
@@ -121,5 +123,51 @@ export async function enrollTestTerminal(
         tls,
       }),
     get: (path) => httpsJson(`${central.url}${path}`, { tls }),
+  };
+}
+
+/** A central's store and keys without the HTTPS server: for ingest and rule tests. */
+export async function localCentral() {
+  const dataDir = `${tempDir('madoguchi-central-')}/central`;
+  await initCentral(dataDir, 'Test central');
+  const files = loadCentralFiles(dataDir);
+  const store = openCentralStore(dataDir);
+  onTestFinished(() => store.close());
+  let clock = Date.parse('2026-11-22T00:00:00.000Z');
+  const now = () => new Date((clock += 1000));
+  const ctx: IngestContext = { store, signingKey: files.signingKey, now };
+  return {
+    dataDir,
+    files,
+    store,
+    ctx,
+    now,
+    enroll(terminal: TestTerminal = new TestTerminal(), officeId = '131016'): TestTerminal {
+      store.saveEnrollment({
+        terminalId: terminal.terminalId,
+        officeId,
+        mission: false,
+        signingPublicKey: terminal.signingPublicKey,
+        encryptionPublicKey: terminal.encryptionPublicKey,
+        certificatePem: 'test',
+        certificateSerial: 'test',
+        label: null,
+        enrolledAt: now().toISOString(),
+      });
+      return terminal;
+    },
+    /** Ingests a batch as an upload would; returns the ack or the IngestError. */
+    ingest(batch: UploadBatch) {
+      try {
+        return ingestBatch(
+          ctx,
+          { terminalId: batch.terminal_id, fromSeq: batch.from_seq, toSeq: batch.to_seq },
+          Buffer.from(JSON.stringify(batch)),
+        );
+      } catch (error) {
+        if (error instanceof IngestError) return error;
+        throw error;
+      }
+    },
   };
 }

@@ -37,14 +37,32 @@ export class TestTerminal {
   readonly events: WireEvent[] = [];
   epoch = 1;
 
-  constructor(terminalId: string = randomUUID()) {
+  constructor(terminalId: string = randomUUID(), keysOf?: TestTerminal) {
     this.terminalId = terminalId;
+    if (keysOf) {
+      this.signingKey = keysOf.signingKey;
+      this.signingPublicKey = keysOf.signingPublicKey;
+      this.encryptionKey = keysOf.encryptionKey;
+      this.encryptionPublicKey = keysOf.encryptionPublicKey;
+      return;
+    }
     const signing = generateKeyPairSync('ed25519');
     this.signingKey = signing.privateKey;
     this.signingPublicKey = rawPublicKey(signing.publicKey);
     const encryption = generateKeyPairSync('x25519');
     this.encryptionKey = encryption.privateKey;
     this.encryptionPublicKey = rawPublicKey(encryption.publicKey);
+  }
+
+  /**
+   * The same terminal restored from a backup taken after event `keep`: same ID and keys, the
+   * first `keep` events, and from there on whatever it records next (a fork).
+   */
+  restoredFromBackup(keep: number): TestTerminal {
+    const copy = new TestTerminal(this.terminalId, this);
+    copy.events.push(...this.events.slice(0, keep));
+    copy.epoch = this.epoch;
+    return copy;
   }
 
   get lastSeq(): number {
