@@ -7,11 +7,13 @@ import { defaultDataDir } from '../config/data-dir';
 import { APP_NAME, APP_VERSION } from '../core/version';
 import { CommandFailure, type CliIo, type Command, type GlobalOptions } from './command';
 import { auditCommand } from './commands/audit';
+import { cardCommand } from './commands/card';
 import { casesCommand } from './commands/cases';
 import { dbCommand } from './commands/db';
 import { doctorCommand } from './commands/doctor';
 import { syncCommand } from './commands/sync';
 import { terminalCommand } from './commands/terminal';
+import { trustCommand } from './commands/trust';
 import { UsageError } from './usage-error';
 
 export type { CliIo } from './command';
@@ -26,6 +28,9 @@ Commands:
   audit       audit verify: check every case event's hash, link and signature; name the first broken link
   terminal    terminal enroll --central URL --code CODE | terminal status: this terminal's identity at central
   sync        sync run | status | export --out FILE | import-ack FILE: sync with central, or by courier
+  card        card readers | read [--reader NAME] [--pin-env VAR] [--reveal] | simulate: the card reader
+              and the My Number Card (run "madoguchi card --help")
+  trust       trust add FILE [--test] | list: the JPKI root certificates card certificates must chain to
   --version   Print the version
 
 Global options:
@@ -42,6 +47,8 @@ const commands: Record<string, Command> = {
   audit: auditCommand,
   terminal: terminalCommand,
   sync: syncCommand,
+  card: cardCommand,
+  trust: trustCommand,
 };
 
 interface Invocation extends Partial<GlobalOptions> {
