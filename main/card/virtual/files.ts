@@ -91,9 +91,11 @@ export function blankPng(width: number, height: number): Uint8Array {
 
 /**
  * The built-in face photo when the profile has none: a JPEG 2000 file (JP2 container, as the
- * card stores it, reference §5.4) holding a 1×1 grey codestream. Only the box structure is
- * meant to be checked (signature box, ftyp, jp2h, jp2c); give the profile a real image to
- * test decoding.
+ * card stores it, reference §5.4) holding a 1×1 8-bit greyscale image. The boxes (ISO/IEC
+ * 15444-1 Annex I) and the codestream segments (Annex A: SIZ, COD with no decomposition and
+ * the reversible 5-3 filter, QCD without quantization, one tile with one empty packet, so
+ * the pixel is mid-grey) are built by hand and not decoded by any test here: give the
+ * profile a real photo to test how the app shows one.
  */
 export function placeholderFacePhoto(): Uint8Array {
   const box = (type: string, data: Uint8Array): Uint8Array => {
@@ -106,13 +108,21 @@ export function placeholderFacePhoto(): Uint8Array {
     out.writeUInt32BE(value);
     return out;
   };
+  // HEIGHT, WIDTH, NC = 1, BPC = 7 (8-bit unsigned), C = 7 (JPEG 2000), UnkC, IPR.
   const ihdr = concat([u32(1), u32(1), Uint8Array.of(0, 1, 7, 7, 0, 0)]);
   const colr = Uint8Array.of(1, 0, 0, 0, 0, 0, 17); // enumerated colour space 17: greyscale
-  // SOC, SIZ (1×1, 1 component, 8 bit), COD, QCD, SOT/SOD with an empty packet, EOC.
   const codestream = Buffer.from(
-    'ff4fff51002f000000000001000000010000000000000000000000010000000100000000000000000001070101' +
-      'ff52000c00000001000504040000ff5c00044040ff90000a0000000000100001ff93' +
-      '00ffd9',
+    [
+      'ff4f', // SOC
+      'ff51 0029 0000 00000001 00000001 00000000 00000000 00000001 00000001 00000000 00000000 0001 07 01 01', // SIZ
+      'ff52 000c 00 00 0001 00 00 04 04 00 01', // COD
+      'ff5c 0004 40 48', // QCD
+      'ff90 000a 0000 0000000f 00 01', // SOT, Psot = 15
+      'ff93 00', // SOD, one empty packet
+      'ffd9', // EOC
+    ]
+      .join('')
+      .replace(/\s+/g, ''),
     'hex',
   );
   return concat([
