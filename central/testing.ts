@@ -133,8 +133,7 @@ export async function localCentral() {
   const files = loadCentralFiles(dataDir);
   const store = openCentralStore(dataDir);
   onTestFinished(() => store.close());
-  let clock = Date.parse('2026-11-22T00:00:00.000Z');
-  const now = () => new Date((clock += 1000));
+  const now = () => new Date();
   const ctx: IngestContext = { store, signingKey: files.signingKey, now };
   return {
     dataDir,

@@ -213,6 +213,7 @@ export interface CentralStore {
   getApplication(applicationId: string): ApplicationRecord | undefined;
   saveApplication(application: ApplicationRecord): void;
   getCard(cardSerial: string): CardRecord | undefined;
+  /** Inserts or updates a card; handedOverServerSeq is only ever set by markHandedOver. */
   saveCard(card: CardRecord): void;
   /** Records the first accepted handover; false if one was recorded already. */
   markHandedOver(cardSerial: string, serverSeq: number): boolean;

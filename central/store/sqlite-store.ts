@@ -540,7 +540,7 @@ export class SqliteCentralStore implements CentralStore {
        VALUES (@cardSerial, @applicationId, @officeId, @state, @expiryDate, @version, @secret,
          @dispatchedAt, @handedOverServerSeq)
        ON CONFLICT (card_serial) DO UPDATE SET state = excluded.state, version = excluded.version,
-         dispatched_at = excluded.dispatched_at, handed_over_server_seq = excluded.handed_over_server_seq`,
+         dispatched_at = excluded.dispatched_at`,
     ).run(c);
   }
 
