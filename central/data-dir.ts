@@ -72,7 +72,10 @@ export async function initCentral(
   writePrivate(join(dataDir, 'signing.key.pem'), keys.signingKeyPem);
   writePrivate(join(dataDir, 'encryption.key.pem'), keys.encryptionKeyPem);
   writePrivate(join(dataDir, 'store.key'), randomBytes(32).toString('hex'));
-  const store = openCentralStore(dataDir);
+  const store = new SqliteCentralStore({
+    path: join(dataDir, 'central.db'),
+    key: Buffer.from(read(dataDir, 'store.key').trim(), 'hex'),
+  });
   try {
     store.setMeta('name', name);
     store.setMeta('created_at', now.toISOString());
@@ -122,6 +125,12 @@ export function loadCentralFiles(dataDir: string): CentralFiles {
 }
 
 export function openCentralStore(dataDir: string): CentralStore {
+  if (!isInitialized(dataDir)) {
+    throw new CentralSetupError(
+      'CENTRAL_NOT_INITIALIZED',
+      `${dataDir} holds no central service. Run: madoguchi-central init --data-dir ${dataDir} --name NAME`,
+    );
+  }
   const key = Buffer.from(read(dataDir, 'store.key').trim(), 'hex');
   return new SqliteCentralStore({ path: join(dataDir, 'central.db'), key });
 }
