@@ -11,6 +11,10 @@ import type { Migration } from './index';
 // - custody_reconciliation: the day-end count of cards in the safe against the store.
 //   Append-only: a wrong count is corrected by counting again, never by editing.
 // - reminder_letter: the reminder sent for an uncollected card (W §3.3 "Unclaimed cards").
+// - handover_draft: a handover under way (main/counter/handover.ts), one per card: what the
+//   counter has established so far, so an interrupted handover resumes where it stopped. It
+//   holds no secret and no document number; it is deleted in the transaction that commits the
+//   handover, so a half handover is never recorded as one.
 // - two event types for case_event: a My Number shown in full (with its reason) and the
 //   details of a loss report; and the indexes the day-end queries wait on.
 
@@ -80,6 +84,22 @@ const migration: Migration = {
         sent_on     TEXT NOT NULL CHECK (sent_on ${ISO_DATE}),
         staff_id    TEXT NOT NULL,
         PRIMARY KEY (card_serial, sent_on)
+      ) STRICT;
+
+      CREATE TABLE handover_draft (
+        card_serial        TEXT PRIMARY KEY REFERENCES card (card_serial),
+        application_id     TEXT NOT NULL,
+        card_version       INTEGER NOT NULL CHECK (card_version >= 1),
+        attendee           TEXT CHECK (attendee IN ('holder', 'legal-representative', 'proxy')),
+        documents          TEXT CHECK (documents IS NULL OR json_valid(documents)),
+        face_compared      INTEGER NOT NULL DEFAULT 0 CHECK (face_compared IN (0, 1)),
+        card_proved_at     TEXT,
+        pins_set_at        TEXT,
+        rechecked_at       TEXT,
+        old_card_collected INTEGER CHECK (old_card_collected IN (0, 1)),
+        started_by         TEXT NOT NULL,
+        started_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL
       ) STRICT;
 
       CREATE INDEX case_event_by_time ON case_event (terminal_time);
