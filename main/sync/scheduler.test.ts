@@ -1,47 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, parseRetryAfter } from './backoff';
-import { SyncScheduler, type Clock, type RunOutcome, type SyncTrigger } from './scheduler';
-
-/** A clock the test moves by hand: timers fire only inside advance(). */
-function manualClock(start = 1_000_000): Clock & {
-  advance(ms: number): Promise<void>;
-  pending(): number[];
-} {
-  let now = start;
-  let nextId = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout(fn, ms) {
-      nextId += 1;
-      timers.set(nextId, { at: now + ms, fn });
-      return nextId;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-    pending: () => [...timers.values()].map((t) => t.at - now).sort((a, b) => a - b),
-    async advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers.entries()]
-          .filter(([, t]) => t.at <= until)
-          .sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].fn();
-        await flush();
-      }
-      now = until;
-      await flush();
-    },
-  };
-}
-
-async function flush(): Promise<void> {
-  for (let i = 0; i < 10; i += 1) await Promise.resolve();
-}
+import { SyncScheduler, type RunOutcome, type SyncTrigger } from './scheduler';
+import { flush, manualClock } from './testing';
 
 function scripted(outcomes: RunOutcome[]): {
   run: (t: SyncTrigger) => Promise<RunOutcome>;
@@ -196,6 +156,33 @@ describe('the sync scheduler', () => {
     for (let i = 0; i < 4; i += 1) await clock.advance(1);
     expect(calls).toBe(4);
     expect(s.state().phase).toBe('idle');
+    s.stop();
+  });
+
+  it('a trigger arriving while a failed run is being armed is run, not lost', async () => {
+    const clock = manualClock();
+    let calls = 0;
+    let asked = false;
+    const s: SyncScheduler = new SyncScheduler({
+      clock,
+      random: () => 0.5,
+      run: async () => {
+        calls += 1;
+        return calls === 1 ? offline : { ok: true };
+      },
+      onChange: (state) => {
+        // The UI's "sync now" lands in the instant the backoff timer is set.
+        if (state.phase === 'backoff' && !asked) {
+          asked = true;
+          void s.syncNow();
+        }
+      },
+    });
+    s.start();
+    await flush();
+    expect(calls).toBe(2);
+    expect(s.state()).toMatchObject({ phase: 'idle', consecutiveFailures: 0 });
+    expect(clock.pending()).toEqual([300_000]);
     s.stop();
   });
 });

@@ -139,11 +139,17 @@ export class SyncScheduler {
       this.#again = trigger;
       return this.#inFlight;
     }
-    this.#inFlight = this.#loop(trigger);
+    const run = this.#loop(trigger);
+    this.#inFlight = run;
     try {
-      return await this.#inFlight;
+      return await run;
     } finally {
       this.#inFlight = null;
+      // A trigger that arrived after the last run was armed (the new timer firing at once,
+      // a commit) is not lost: it starts the next run now.
+      const again = this.#again;
+      this.#again = null;
+      if (again !== null && this.#state.phase !== 'stopped') void this.#trigger(again);
     }
   }
 
@@ -153,8 +159,10 @@ export class SyncScheduler {
     while (trigger !== null) {
       this.#again = null;
       outcome = await this.#once(trigger);
+      // After a failure the backoff timer decides when to try again, not a commit.
       trigger = outcome.ok ? this.#again : null;
     }
+    this.#again = null;
     this.#arm(outcome);
     return outcome;
   }
@@ -181,35 +189,31 @@ export class SyncScheduler {
   /** Every outcome ends here, and every branch sets a timer (unless stopped). */
   #arm(outcome: RunOutcome): void {
     if (this.#state.phase === 'stopped') return;
+    const now = this.#clock.now();
     let delay: number;
+    let patch: Partial<SchedulerState>;
     if (outcome.ok) {
-      this.#set({
-        phase: 'idle',
-        consecutiveFailures: 0,
-        lastSuccessAt: this.#clock.now(),
-        lastError: null,
-      });
       delay = this.#policy.intervalMs;
+      patch = { phase: 'idle', consecutiveFailures: 0, lastSuccessAt: now, lastError: null };
     } else {
       const failures = this.#state.consecutiveFailures + 1;
-      const phase = outcome.kind === 'transient' ? 'backoff' : outcome.kind;
-      this.#set({
-        phase,
-        consecutiveFailures: failures,
-        lastError: { code: outcome.code, message: outcome.message },
-      });
       delay =
         outcome.kind === 'transient'
           ? backoffDelay(failures, this.#random, this.#policy, outcome.retryAfterMs)
           : // Parked and halted queues are retried slowly, never abandoned: the fix may be
             // on central's side (a deployed handler, a lifted suspension of the terminal).
             Math.max(this.#policy.parkedRetryMs, outcome.retryAfterMs ?? 0);
+      patch = {
+        phase: outcome.kind === 'transient' ? 'backoff' : outcome.kind,
+        consecutiveFailures: failures,
+        lastError: { code: outcome.code, message: outcome.message },
+      };
     }
     this.#timer = this.#clock.setTimeout(() => {
       this.#timer = null;
       void this.#trigger(outcome.ok ? 'timer' : 'retry');
     }, delay);
-    this.#set({ nextAttemptAt: this.#clock.now() + delay });
+    this.#set({ ...patch, nextAttemptAt: now + delay });
   }
 
   #clear(): void {
