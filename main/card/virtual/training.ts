@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { birthDateKey, parseIsoDate } from '../../../domain/japanese-era';
 import { fourDigitPinProblems } from '../../../domain/pin-rules';
-import { VirtualMyNumberCard } from './card';
+import type { VirtualMyNumberCard } from './card';
 import { createVirtualCard, type VirtualCardOptions } from './create';
 import { parseCardProfile, type CardProfile, type CardProfileInput } from './profile';
 
