@@ -5,6 +5,7 @@ import { CaseStore } from '../cases/case-store';
 import { application, central, clerk } from '../cases/testing';
 import { createLogger } from '../log/logger';
 import { applyAck, backlog, readBatch, readSyncState, rewindTo } from './outbox';
+import { listReviewItems, resolveReviewItem } from './review';
 import { freshnessOf, DEFAULT_OFFLINE_POLICY } from './revocations';
 
 const silent = createLogger({ sink: () => undefined, level: 'error' });
@@ -186,5 +187,62 @@ describe('revocation list freshness', () => {
       -5 * 3_600_000,
     );
     expect(skewed).toMatchObject({ level: 'fresh', ageMs: 86_400_000 });
+  });
+});
+
+describe('review items', () => {
+  it('a supervisor closes a conflict with what was done; it cannot be closed twice or blank', () => {
+    const { db } = storeWithEvents(1);
+    const id = db.prepare('SELECT event_id FROM case_event').pluck().get() as string;
+    applyAck(
+      db,
+      {
+        ackedThroughSeq: 1,
+        expectedSeq: 2,
+        results: [
+          {
+            seq: 1,
+            eventId: id,
+            outcome: 'applied-with-conflict',
+            serverSeq: 1,
+            reviewId: 'R-9',
+            reason: 'HANDOVER_OF_SUSPENDED_CARD',
+          },
+        ],
+        serverTime: '2026-03-01T09:00:00.000Z',
+        receipt: '{}',
+      },
+      new Date('2026-03-01T09:00:00Z'),
+    );
+    expect(listReviewItems(db)).toMatchObject([
+      { reviewId: 'R-9', kind: 'applied-with-conflict', reason: 'HANDOVER_OF_SUSPENDED_CARD' },
+    ]);
+    const at = new Date('2026-03-02T09:00:00Z');
+    expect(() =>
+      resolveReviewItem(db, {
+        reviewId: 'R-9',
+        supervisorStaffId: 'super-01',
+        resolution: ' ',
+        at,
+      }),
+    ).toThrow(/Say what was done/);
+    resolveReviewItem(db, {
+      reviewId: 'R-9',
+      supervisorStaffId: 'super-01',
+      resolution: 'card recalled, holder called',
+      at,
+    });
+    expect(listReviewItems(db)).toEqual([]);
+    expect(listReviewItems(db, 'resolved')).toMatchObject([
+      { resolvedBy: 'super-01', resolution: 'card recalled, holder called' },
+    ]);
+    expect(() =>
+      resolveReviewItem(db, {
+        reviewId: 'R-9',
+        supervisorStaffId: 'super-01',
+        resolution: 'again',
+        at,
+      }),
+    ).toThrow(/No open review item/);
   });
 });

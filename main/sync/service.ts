@@ -226,6 +226,16 @@ export class SyncService {
     });
   }
 
+  /** The handover gate: how fresh the revocation list is now (section "Offline policy"). */
+  revocationFreshness(now: Date = new Date(this.#clock.now())): RevocationFreshness {
+    return revocationFreshness(
+      this.#db,
+      now,
+      this.#options.offline ?? DEFAULT_OFFLINE_POLICY,
+      readSyncState(this.#db).clock_offset_ms,
+    );
+  }
+
   onStatus(listener: SyncStatusListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
