@@ -24,7 +24,6 @@ import {
   MANAGEMENT_MAX_TRIES,
   MAX_TRIES,
   civilDate,
-  secretFormatProblem,
   type CardProfile,
   type CardSecretKey,
 } from './profile';
@@ -434,12 +433,23 @@ function isApplicantSecret(key: KeyRef): key is CardSecretKey {
   return (CARD_SECRET_KEYS as readonly string[]).includes(key);
 }
 
-/** The card's format rules for a new value, over the raw bytes (no copy as a string kept). */
+const isDigit = (byte: number): boolean => byte >= 0x30 && byte <= 0x39;
+const isCapital = (byte: number): boolean => byte >= 0x41 && byte <= 0x5a;
+
+/**
+ * The card's format rules for a new value (reference §3.3; profile.ts secretFormatProblem
+ * states the same for profile files), checked on the bytes: no string copy of a secret,
+ * which could not be wiped.
+ */
 function isValidSecret(key: CardSecretKey, value: Uint8Array): boolean {
-  if (!value.every((byte) => (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a))) {
-    return false;
-  }
-  return secretFormatProblem(key, Buffer.from(value).toString('latin1')) === null;
+  if (key !== 'signaturePassword') return value.length === 4 && value.every(isDigit);
+  return (
+    value.length >= 6 &&
+    value.length <= 16 &&
+    value.every((byte) => isDigit(byte) || isCapital(byte)) &&
+    value.some(isDigit) &&
+    value.some(isCapital)
+  );
 }
 
 /** Constant-time comparison of a submitted secret with the stored one (bytes, as the card does). */

@@ -27,8 +27,10 @@ export function insertIntoVpcd(
     const socket = connect({ host, port, noDelay: true });
     const decoder = new FrameDecoder();
     const closed = new Promise<void>((done) => socket.once('close', () => done()));
-    socket.on('data', (chunk) => {
-      for (const message of decoder.push(chunk)) {
+    socket.on('data', (chunk: Buffer) => {
+      const messages = decoder.push(chunk);
+      chunk.fill(0);
+      for (const message of messages) {
         if (message.kind === 'apdu') {
           socket.write(encodeFrame(card.process(message.apdu)));
           // vpcd's buffer is ours to forget: wipe it (it may hold a PIN).

@@ -28,9 +28,15 @@ export function encodeFrame(payload: Uint8Array): Buffer {
 export class FrameDecoder {
   private pending: Buffer = Buffer.alloc(0);
 
+  /**
+   * The frames completed by `chunk`. A frame may hold a PIN (VERIFY data), so every byte is
+   * wiped here once it has been copied on: the messages returned are the only copies.
+   */
   push(chunk: Uint8Array): VpcdMessage[] {
-    this.pending =
+    const joined =
       this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+    this.pending.fill(0);
+    this.pending = joined;
     const messages: VpcdMessage[] = [];
     while (this.pending.length >= 2) {
       const length = this.pending.readUInt16BE(0);
@@ -38,6 +44,7 @@ export class FrameDecoder {
       const payload = this.pending.subarray(2, 2 + length);
       this.pending = this.pending.subarray(2 + length);
       messages.push(toMessage(payload));
+      payload.fill(0);
     }
     return messages;
   }
