@@ -17,7 +17,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 // eslint-disable-next-line no-restricted-imports -- bench-only: the baseline is the bare driver, without main/cases
 import Database from 'better-sqlite3-multiple-ciphers';
-import { openStore } from '../db/open';
+import { openStore, STORE_CIPHERS } from '../db/open';
 import { createLogger } from '../main/log/logger';
 import { CaseStore } from '../main/cases/case-store';
 import { FIND_PERSON_BY_MY_NUMBER_HMAC, GET_APPLICATION } from '../main/cases/queries';
@@ -61,6 +61,8 @@ try {
 
   const store = new CaseStore({ db, log: createLogger({ sink: () => undefined, level: 'error' }) });
   const bare = new Database(path, { readonly: true });
+  // The cipher openStore gives a new store (db/open.ts STORE_CIPHERS), then the key.
+  bare.pragma(`cipher='${STORE_CIPHERS[0]}'`);
   bare.pragma(`hexkey='${key.toString('hex')}'`);
   const getApplication = bare.prepare(GET_APPLICATION);
   const findPerson = bare.prepare(FIND_PERSON_BY_MY_NUMBER_HMAC);

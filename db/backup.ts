@@ -3,7 +3,7 @@
 // Backups use VACUUM INTO, because SQLite's online backup API refuses an encrypted source
 // ("backup is not supported with incompatible source and target databases"). With
 // SQLite3MultipleCiphers, VACUUM INTO a plain file name writes the copy with the source's
-// cipher (ChaCha20-Poly1305) and key: db/backup.test.ts proves that the raw bytes of a backup
+// cipher (db/open.ts STORE_CIPHERS) and key: db/backup.test.ts proves that the raw bytes of a backup
 // hold no plain text, that it opens with the key only, and that it comes out in rollback-
 // journal mode (no -wal/-shm files to carry around). A URI target with key parameters is not
 // needed (and better-sqlite3 does not enable URI file names, so it fails to open).
@@ -27,9 +27,9 @@ import {
   statSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { latestVersion } from './migrations';
-import { openStore, schemaVersion, StoreError, type Db } from './open';
+import { openKeyed, openStore, schemaVersion, StoreError, type Db } from './open';
 import { integrityProblems, openFailure, tableRowCounts } from './stats';
 
 export type BackupErrorCode =
@@ -271,9 +271,14 @@ export function restoreStore(options: RestoreOptions): RestoreResult {
  * typically why it is being restored.
  */
 export function storeInUse(path: string, key: Buffer): boolean {
-  const db = new Database(path, { fileMustExist: true });
+  let db: Database.Database | null;
   try {
-    db.pragma(`hexkey='${key.toString('hex')}'`);
+    db = openKeyed(path, key, { fileMustExist: true });
+  } catch {
+    return false;
+  }
+  if (!db) return false;
+  try {
     db.pragma('busy_timeout = 0');
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec('BEGIN EXCLUSIVE');

@@ -38,6 +38,13 @@ export function deferIndexes(db: Db, tables: readonly string[]): number {
 
 /** Recreates indexes a bulk load deferred, if any; returns how many. */
 export function restoreDeferredIndexes(db: Db): number {
+  const hasSettings = db
+    .prepare(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'terminal_setting'",
+    )
+    .pluck()
+    .get() as number;
+  if (hasSettings === 0) return 0;
   const row = db.prepare('SELECT value FROM terminal_setting WHERE key = ?').get(SETTING) as
     { value: string } | undefined;
   if (!row) return 0;

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/support/temp-dir';
 import { latestVersion, MIGRATIONS, type Migration } from './migrations';
-import { openStore, schemaVersion } from './open';
+import { openStore, schemaVersion, STORE_CIPHERS } from './open';
 
 describe('the case store', () => {
   it('is unreadable without its key: the file holds no plain text of what was written', () => {
@@ -18,6 +19,43 @@ describe('the case store', () => {
     const raw = readFileSync(path);
     expect(raw.includes('YAMADA-TARO-MARKER')).toBe(false);
     expect(raw.subarray(0, 15).toString()).not.toBe('SQLite format 3');
+  });
+
+  it('makes new stores with AEGIS pages and still opens a store made with ChaCha20-Poly1305', () => {
+    const key = randomBytes(32);
+    const legacyPath = join(tempDir(), 'legacy.db');
+    const legacy = new Database(legacyPath);
+    legacy.pragma("cipher='chacha20'");
+    legacy.pragma(`hexkey='${key.toString('hex')}'`);
+    legacy.exec(
+      "CREATE TABLE terminal_setting (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT; INSERT INTO terminal_setting VALUES ('marker', 'kept'); PRAGMA user_version = 10;",
+    );
+    legacy.close();
+    const opened = openStore({ path: legacyPath, key });
+    expect(
+      opened.prepare("SELECT value FROM terminal_setting WHERE key = 'marker'").pluck().get(),
+    ).toBe('kept');
+    expect(schemaVersion(opened)).toBe(latestVersion());
+    opened.close();
+
+    const path = join(tempDir(), 'store.db');
+    openStore({ path, key }).close();
+    const readsWith = (cipher: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        db.pragma(`cipher='${cipher}'`);
+        db.pragma(`hexkey='${key.toString('hex')}'`);
+        db.prepare('SELECT count(*) FROM sqlite_schema').get();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        db.close();
+      }
+    };
+    expect(STORE_CIPHERS[0]).toBe('aegis');
+    expect(readsWith('aegis')).toBe(true);
+    expect(readsWith('chacha20')).toBe(false);
   });
 
   it('is created readable by its owner only', () => {

@@ -4,9 +4,9 @@
 // the output can be pasted into a ticket without leaking personal data.
 
 import { existsSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { latestVersion } from './migrations';
-import { schemaVersion, type Db } from './open';
+import { openKeyed, schemaVersion, type Db } from './open';
 
 export interface StoreStats {
   schemaVersion: number;
@@ -94,20 +94,21 @@ export function foreignKeyProblems(db: Db): string[] {
  * hang together (truncated, or a later page altered).
  */
 export function openFailure(path: string, key: Buffer): 'undecryptable' | 'damaged' | 'other' {
-  let db: Database.Database | undefined;
+  const errors: unknown[] = [];
+  let db: Database.Database | null = null;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
-    db.pragma(`hexkey='${key.toString('hex')}'`);
-    db.prepare('SELECT count(*) FROM sqlite_schema').get();
-    return 'other';
+    db = openKeyed(path, key, { readonly: true, fileMustExist: true }, errors);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'SQLITE_NOTADB') return 'undecryptable';
-    if (code === 'SQLITE_CORRUPT') return 'damaged';
-    return 'other';
+    errors.push(error);
   } finally {
     db?.close();
   }
+  if (db) return 'other';
+  const codes = errors.map((e) => (e as { code?: unknown }).code);
+  // Tried with every store cipher: one that decrypts page 1 but finds damage says damaged.
+  if (codes.includes('SQLITE_CORRUPT')) return 'damaged';
+  if (codes.length > 0 && codes.every((c) => c === 'SQLITE_NOTADB')) return 'undecryptable';
+  return 'other';
 }
 
 function messageOf(error: unknown): string {

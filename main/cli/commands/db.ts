@@ -410,7 +410,7 @@ function checkStore(path: string, key: Buffer): CheckFinding[] {
   try {
     db = openStore({ path, key, readonly: true });
   } catch (error) {
-    // With ChaCha20-Poly1305 a damaged first page cannot be told from a wrong key; a
+    // With authenticated page encryption a damaged first page cannot be told from a wrong key; a
     // truncated file or a damaged index on page 1 can.
     const damaged =
       error instanceof StoreError &&
