@@ -33,6 +33,8 @@ export const SYNC_ERROR_CODES = [
   'SYNC_REVOCATION_REFUSED',
   /** A handover needs a supervisor override: the revocation list is stale. */
   'SYNC_REVOCATION_STALE',
+  /** A review item cannot be closed: unknown, already closed, or no note given. */
+  'SYNC_REVIEW_INVALID',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 

@@ -60,7 +60,7 @@ export function resolveReviewItem(
 ): void {
   if (input.resolution.trim().length < 3) {
     throw new SyncError(
-      'SYNC_BAD_ANSWER',
+      'SYNC_REVIEW_INVALID',
       'Say what was done about this item (a few words) before closing it.',
       'usage',
     );
@@ -77,6 +77,6 @@ export function resolveReviewItem(
     input.reviewId,
   ).changes;
   if (changed !== 1) {
-    throw new SyncError('SYNC_BAD_ANSWER', 'No open review item with this ID.', 'usage');
+    throw new SyncError('SYNC_REVIEW_INVALID', 'No open review item with this ID.', 'usage');
   }
 }

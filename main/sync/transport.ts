@@ -102,6 +102,7 @@ export class CentralClient {
         if (settled) return;
         settled = true;
         clearTimeout(overall);
+        clearTimeout(connectTimer);
         req.destroy();
         reject(error);
       };
@@ -144,6 +145,7 @@ export class CentralClient {
             }
             settled = true;
             clearTimeout(overall);
+            clearTimeout(connectTimer);
             resolve({
               status: res.statusCode ?? 0,
               headers: res.headers,
