@@ -25,6 +25,7 @@ export function virtualCardChannel(
   let present = true;
   let remainingBeforePull = Number.POSITIVE_INFINITY;
   let transmitted = 0;
+  let closed = false;
   return {
     readerName,
     atr: Uint8Array.from(card.atr),
@@ -33,6 +34,7 @@ export function virtualCardChannel(
       return transmitted;
     },
     async transmit(command) {
+      if (closed) throw new CardError('READER_ERROR', 'channel closed');
       if (present && remainingBeforePull <= 0) {
         present = false;
         card.reset();
@@ -43,7 +45,11 @@ export function virtualCardChannel(
       return card.process(command);
     },
     async close() {
-      // Nothing to release: the card stays "in the reader" for the next step.
+      if (closed) return;
+      closed = true;
+      // Like the PC/SC channel (a warm reset on disconnect): a PIN verified through this
+      // channel is not still verified for whoever connects next.
+      if (present) card.reset();
     },
     pull() {
       present = false;
