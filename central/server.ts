@@ -27,6 +27,7 @@ import {
   openCentralStore,
   type CentralFiles,
 } from './data-dir';
+import { createLogger, type Logger } from '../main/log/logger';
 import { enrollTerminal } from './enroll';
 import { IngestError, ingestBatch, syncError } from './ingest';
 import type { CentralStore, TerminalRecord } from './store/central-store';
@@ -51,6 +52,7 @@ export interface StartCentralOptions {
   now?: () => Date;
   revocationRefreshMs?: number;
   revocationMaxAgeMs?: number;
+  log?: Logger;
 }
 
 export interface RunningCentral {
@@ -89,8 +91,12 @@ function sendError(res: ServerResponse, error: IngestError): void {
   send(res, error.status, error.body, retry !== undefined ? { 'retry-after': String(retry) } : {});
 }
 
+/** The client went away mid-request (a dropped or truncated upload): nothing to answer. */
+class ClientGone extends Error {}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    req.on('aborted', () => reject(new ClientGone('client aborted')));
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -103,7 +109,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    req.on('error', () => reject(new ClientGone('client connection failed')));
   });
 }
 
@@ -155,6 +161,7 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
   const files = loadCentralFiles(options.dataDir);
   const store = openCentralStore(options.dataDir);
   const now = options.now ?? (() => new Date());
+  const log = options.log ?? createLogger({ scope: 'madoguchi-central' });
   const ingestContext = { store, signingKey: files.signingKey, now };
   const streamContext: StreamContext = {
     store,
@@ -272,7 +279,7 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
     },
     (req, res) => {
       route(req, res).catch((error: unknown) => {
-        if (res.headersSent) {
+        if (res.headersSent || error instanceof ClientGone) {
           res.destroy();
           return;
         }
@@ -295,10 +302,12 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
                 message: 'Central failed to process the request; nothing was applied.',
               },
             };
-        if (!busy)
-          process.stderr.write(
-            `madoguchi-central: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-          );
+        if (!busy) {
+          log.error('request failed', {
+            path: (req.url ?? '').split('?')[0],
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
         send(res, busy ? 503 : 500, body, busy ? { 'retry-after': '2' } : {});
       });
     },
