@@ -82,6 +82,8 @@ export interface AppInfo {
   version: string;
   /** 'electron' in the real app, 'test-bridge' under Playwright. */
   host: 'electron' | 'test-bridge';
+  /** 'training': a separate practice store; every screen and printout says so. */
+  mode: 'live' | 'training';
 }
 
 export interface SetupStatus {

@@ -6,6 +6,7 @@ import { openStore, type Db } from '../../db/open';
 import type { ReaderSnapshot } from '../../preload/contract';
 import { AuthService } from '../auth/auth-service';
 import { CaseStore } from '../cases/case-store';
+import { countApplications, seedCases } from '../cases/seed';
 import { ensureDataDir, STORE_FILE } from '../config/data-dir';
 import type { KeyProvider } from '../config/key-file';
 import { recordApplication } from '../counter/applications';
@@ -48,7 +49,18 @@ export interface CounterServicesOptions {
   now?: () => Date;
   /** The idle lock policy (main/auth/auth-service.ts DEFAULT_IDLE_LOCK_SECONDS). */
   idleLockSeconds?: number;
+  /**
+   * Training mode: the same screens on a separate store (TRAINING_DIR under the data
+   * directory, with its own staff, exports and reports), seeded with synthetic cases on first
+   * use. The live store is never opened.
+   */
+  training?: boolean;
 }
+
+/** Where a training terminal keeps its practice store, apart from the live one. */
+export const TRAINING_DIR = 'training';
+/** Synthetic cases a new training store starts with (main/cases/seed.ts). */
+export const TRAINING_CASES = 2000;
 
 export interface CounterServices {
   dispatch: Dispatch;
@@ -63,7 +75,9 @@ export interface CounterServices {
 export async function createCounterServices(
   options: CounterServicesOptions,
 ): Promise<CounterServices> {
-  const { dataDir, log, readers } = options;
+  const { log, readers } = options;
+  const mode = options.training ? 'training' : 'live';
+  const dataDir = options.training ? join(options.dataDir, TRAINING_DIR) : options.dataDir;
   ensureDataDir(dataDir);
   const key = await options.keyProvider.getOrCreateKey();
   const db = openStore({ path: join(dataDir, STORE_FILE), key });
@@ -79,6 +93,9 @@ export async function createCounterServices(
   });
   const settings = new SettingsService(db, bus);
   const now = options.now ?? (() => new Date());
+  if (mode === 'training' && countApplications(db) === 0) {
+    await seedCases(db, { cases: TRAINING_CASES, seed: 2026 });
+  }
   const cases = new CaseStore({ db, log: log.child('cases'), now });
   const counterLog = log.child('counter');
 
@@ -86,7 +103,7 @@ export async function createCounterServices(
   readers.start();
 
   const handlers: Handlers = {
-    'app.info': () => ({ name: APP_NAME, version: APP_VERSION, host: options.host }),
+    'app.info': () => ({ name: APP_NAME, version: APP_VERSION, host: options.host, mode }),
     'setup.status': () => ({ needsFirstAdministrator: auth.needsFirstAdministrator() }),
     'setup.createFirstAdministrator': (input) => auth.createFirstAdministrator(input),
     'auth.signIn': (input) => auth.signIn(input),

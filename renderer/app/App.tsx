@@ -7,6 +7,7 @@ import { SetupScreen } from '../setup/SetupScreen';
 import { SignInScreen } from '../signin/SignInScreen';
 import { useApi } from './ApiContext';
 import { StartFailedScreen, StartingScreen } from './StartScreens';
+import { TrainingBanner, TrainingContext, TrainingWatermark } from './training';
 import { settle } from './settle';
 import { appReducer, initialAppState, screenOf } from './state';
 
@@ -19,6 +20,13 @@ export function App() {
   const { i18n } = useTranslation();
   const [state, dispatch] = useReducer(appReducer, initialAppState);
   const [startAttempt, setStartAttempt] = useState(0);
+  const [training, setTraining] = useState(false);
+
+  useEffect(() => {
+    void settle(api.app.info({})).then((info) => {
+      if (info.ok) setTraining(info.value.mode === 'training');
+    });
+  }, [api]);
 
   // The page language follows the shown language: screen readers pick their voice from it,
   // and Chromium its Japanese or Latin glyph shapes.
@@ -88,28 +96,40 @@ export function App() {
     return null;
   }, [api]);
 
-  switch (screenOf(state)) {
-    case 'starting':
-      return <StartingScreen />;
-    case 'startFailed':
-      return (
-        <StartFailedScreen
-          error={state.boot.phase === 'failed' ? state.boot.error : undefined}
-          onRetry={() => setStartAttempt((attempt) => attempt + 1)}
-        />
-      );
-    case 'setup':
-      return (
-        <SetupScreen
-          onCreated={signedIn}
-          onAlreadyDone={() => dispatch({ type: 'setupAlreadyDone' })}
-        />
-      );
-    case 'signIn':
-      return <SignInScreen notice={state.notice} onSignedIn={signedIn} />;
-    case 'home':
-      return state.session ? (
-        <HomeScreen key={state.session.staffId} session={state.session} onSignOut={signOut} />
-      ) : null;
+  // A plain call, not a component: the shown screen keeps its state across renders.
+  const screen = renderScreen();
+  return (
+    <TrainingContext value={training}>
+      {training ? <TrainingBanner /> : null}
+      {screen}
+      {training ? <TrainingWatermark /> : null}
+    </TrainingContext>
+  );
+
+  function renderScreen() {
+    switch (screenOf(state)) {
+      case 'starting':
+        return <StartingScreen />;
+      case 'startFailed':
+        return (
+          <StartFailedScreen
+            error={state.boot.phase === 'failed' ? state.boot.error : undefined}
+            onRetry={() => setStartAttempt((attempt) => attempt + 1)}
+          />
+        );
+      case 'setup':
+        return (
+          <SetupScreen
+            onCreated={signedIn}
+            onAlreadyDone={() => dispatch({ type: 'setupAlreadyDone' })}
+          />
+        );
+      case 'signIn':
+        return <SignInScreen notice={state.notice} onSignedIn={signedIn} />;
+      case 'home':
+        return state.session ? (
+          <HomeScreen key={state.session.staffId} session={state.session} onSignOut={signOut} />
+        ) : null;
+    }
   }
 }

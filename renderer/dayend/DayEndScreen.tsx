@@ -11,6 +11,7 @@ import type {
 } from '../../preload/contract';
 import { useApi } from '../app/ApiContext';
 import { settle } from '../app/settle';
+import { TrainingWatermark, useTraining } from '../app/training';
 import { TextField } from '../components/TextField';
 import { formatDate, formatDateTime } from '../format/dates';
 
@@ -396,10 +397,13 @@ function PrintSheet({
   summary: DayEndSummary;
 }) {
   const { t, i18n } = useTranslation();
+  const training = useTraining();
   const lang = i18n.language;
+  const mark = training ? <TrainingWatermark print /> : null;
   if (kind === 'reminder-letters') {
     return (
       <div className="print-sheet" data-testid="print-sheet" data-document={kind}>
+        {mark}
         {summary.uncollected
           .filter((u) => !u.toReturn)
           .map((u) => (
@@ -428,6 +432,7 @@ function PrintSheet({
   }
   return (
     <div className="print-sheet" data-testid="print-sheet" data-document={kind}>
+      {mark}
       <h1>
         {t('dayEnd.title')} {formatDate(summary.date, lang)}
       </h1>

@@ -77,6 +77,7 @@ export interface CounterOptions {
   readers: ReaderSource;
   viewport?: { width: number; height: number };
   idleLockSeconds?: number;
+  training?: boolean;
 }
 
 export interface Counter {
@@ -105,6 +106,7 @@ export async function openCounter(options: CounterOptions): Promise<Counter> {
       },
     },
     ...(options.idleLockSeconds !== undefined ? { idleLockSeconds: options.idleLockSeconds } : {}),
+    ...(options.training ? { training: true } : {}),
     dataDir: options.dataDir,
     keyProvider: keyFileProvider(options.dataDir, {}),
     host: 'test-bridge',

@@ -3,7 +3,7 @@
 // recorded (state, audit event in case_event, the sync outbox). Every screen is checked with
 // axe and photographed in Japanese and English (test-results/screenshots/).
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -44,7 +44,9 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(options: { idleLockSeconds?: number } = {}): Promise<Counter> {
+async function start(
+  options: { idleLockSeconds?: number; training?: boolean } = {},
+): Promise<Counter> {
   const dataDir = mkdtempSync(join(tmpdir(), 'madoguchi-e2e-'));
   dirs.push(dataDir);
   const readers = new ReaderManager({ port: createSmartcardPort(), log: createMemoryLogger().log });
@@ -497,5 +499,39 @@ describe("the day's end", () => {
     expect(csv).toContain(overdue.cardSerial);
     expect(csv).toContain('reconciliation');
     expect(csv).not.toMatch(/\d{12}/);
+  });
+});
+
+describe('training mode', () => {
+  it('runs the same screens on a separate practice store, watermarked on every screen and printout', async () => {
+    const counter = await start({ training: true });
+    const { page, services } = counter;
+    const dataDir = dirs.at(-1) ?? '';
+    // The live store is never created; the practice store starts with synthetic cases.
+    expect(readdirSync(dataDir).sort()).toEqual(['store.key', 'training']);
+    expect(existsSync(join(dataDir, 'training', 'store.db'))).toBe(true);
+    expect(services.db.prepare('SELECT count(*) FROM application').pluck().get()).toBe(2000);
+
+    await page.getByTestId('training-watermark').waitFor({ state: 'attached' });
+    await expect(page.getByTestId('training-banner').textContent()).resolves.toContain(
+      '研修モード',
+    );
+    await counter.screenshot('training-signin-ja');
+    await signIn(page);
+    await typeInto(page, 'find-input', 'ヤ', 60);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('find-row').first().waitFor();
+    await both(counter, 'training-find', (p) =>
+      p.getByTestId('training-watermark').waitFor({ state: 'attached' }),
+    );
+
+    await press(page, 'nav-dayEnd');
+    await page.getByTestId('screen-day-end').waitFor();
+    await press(page, 'print-day-report');
+    await page.getByTestId('training-watermark-print').waitFor({ state: 'attached' });
+    await page.locator('[data-testid="day-end-saved"] [data-what="day-report"]').waitFor();
+    expect(
+      existsSync(join(dataDir, 'training', 'reports', `day-report-${isoDaysAgo(0)}.pdf`)),
+    ).toBe(true);
   });
 });

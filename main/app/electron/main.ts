@@ -51,6 +51,8 @@ async function start(): Promise<void> {
     log,
     trustedOrigins: TRUSTED_ORIGINS,
     readers: new ReaderManager({ port: createSmartcardPort(), log }),
+    // `madoguchi --training` (a desktop shortcut of its own): the practice store, watermarked.
+    training: process.argv.includes('--training'),
   });
   closeOnQuit(services);
   registerCalls(services.dispatch);
