@@ -7,7 +7,7 @@
 
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createVirtualCard } from '../../card/virtual/create';
 import { CardProfileError, loadCardProfile } from '../../card/virtual/profile';
@@ -28,7 +28,7 @@ the card goes back into the reader as soon as vpcd listens again.
 
   --profile FILE     the card: My Number, name, PIN state, ... (see test/fixtures/cards/*.json)
   --ca-dir DIR       where the test JPKI CA and the card keys are kept, created on first use
-                     (default: jpki-test-ca next to the profile). Never a real CA.
+                     (default: virtual-cards/jpki-test-ca in the data directory). Never a real CA.
   --write-root FILE  also write the test CA's two root certificates (PEM) to FILE, for the
                      trust store of a test or training terminal; without --port, only that.`;
 
@@ -39,7 +39,7 @@ export const cardSimulateCommand: Command = {
   summary: 'Insert a virtual My Number Card into a vpcd reader (tests, training)',
   usage: USAGE,
   help: () => HELP,
-  async run(args, _global, io) {
+  async run(args, global, io) {
     const { values, positionals } = parseArgs({
       args: args[0] === 'simulate' ? args.slice(1) : args,
       options: {
@@ -71,7 +71,9 @@ export const cardSimulateCommand: Command = {
       if (error instanceof CardProfileError) throw new CommandFailure(error.code, error.message);
       throw error;
     });
-    const caDir = values['ca-dir'] ?? join(dirname(values.profile), 'jpki-test-ca');
+    // In the data directory, not next to the profile: the example profiles live in the
+    // repository, and generated keys must not land there.
+    const caDir = values['ca-dir'] ?? join(global.dataDir, 'virtual-cards', 'jpki-test-ca');
     if (!existsSync(caDir)) {
       io.stderr(
         `Creating the test JPKI CA in ${caDir} (RSA-2048 keys: a few seconds, first run only).`,
