@@ -187,6 +187,59 @@ describe('madoguchi-central', () => {
     expect(stats.revocationListVersion).toBe(1);
   });
 
+  it('lists open review items and resolves one, which closes the conflict in stats', async () => {
+    const dir = await initialized();
+    const terminal = new TestTerminal();
+    enrollDirect(dir, terminal);
+    terminal.append({
+      type: 'receive',
+      caseRef: 'APP-X',
+      payload: { cardSerial: 'NOPE', from: 'dispatched', to: 'received' },
+    });
+    const files = loadCentralFiles(dir);
+    const path = join(tempDir(), 'export.json');
+    writeFileSync(
+      path,
+      JSON.stringify(
+        sealExportFile({
+          terminalId: terminal.terminalId,
+          epoch: 1,
+          batches: [terminal.batch(1)],
+          terminalSigningKey: terminal.signingKey,
+          centralEncryptionPublicKey: files.encryptionPublicKey,
+        }),
+      ),
+    );
+    expect(
+      JSON.parse((await cli(['import', path, '--data-dir', dir, '--json'])).stdout),
+    ).toMatchObject({ rejected: 1 });
+    const open = JSON.parse(
+      (await cli(['review', 'list', '--open', '--data-dir', dir, '--json'])).stdout,
+    ) as {
+      reviewId: string;
+      reason: string;
+    }[];
+    expect(open).toEqual([expect.objectContaining({ reason: 'UNKNOWN_CASE' })]);
+    const resolved = await cli([
+      'review',
+      'resolve',
+      open[0]!.reviewId,
+      '--by',
+      'ops-01',
+      '--data-dir',
+      dir,
+    ]);
+    expect(resolved.code).toBe(0);
+    expect(
+      (await cli(['review', 'resolve', open[0]!.reviewId, '--by', 'ops-01', '--data-dir', dir]))
+        .code,
+    ).toBe(1);
+    const stats = JSON.parse((await cli(['stats', '--data-dir', dir, '--json'])).stdout) as {
+      reviewItems: { open: number; resolved: number };
+    };
+    expect(stats.reviewItems).toEqual({ open: 0, resolved: 1 });
+  });
+
   it('explains a data directory that was never initialized', async () => {
     const result = await cli(['stats', '--data-dir', join(tempDir(), 'nothing')]);
     expect(result.code).toBe(1);

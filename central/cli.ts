@@ -31,6 +31,8 @@ Usage:
   madoguchi-central suspend --data-dir D --card SERIAL [--card SERIAL ...] [--reason R] [--revoke]
   madoguchi-central cancel --data-dir D --application ID [--reason R]
   madoguchi-central import FILE --data-dir D [--ack-out ACK_FILE] [--json]
+  madoguchi-central review list --data-dir D [--open] [--json]
+  madoguchi-central review resolve REVIEW_ID --data-dir D --by STAFF_ID
   madoguchi-central stats --data-dir D [--json]
 
 --data-dir defaults to $MADOGUCHI_CENTRAL_DIR. Protocol: docs/sync-protocol.md.`;
@@ -52,6 +54,8 @@ const OPTIONS = {
   application: { type: 'string' },
   'ack-out': { type: 'string' },
   json: { type: 'boolean' },
+  open: { type: 'boolean' },
+  by: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -210,6 +214,35 @@ export async function runCentralCli(
           `Imported ${summary.events} events from terminal ${summary.terminalId}: ${summary.applied} applied, ${summary.duplicates} duplicate, ${summary.conflicts} with conflict, ${summary.rejected} rejected.`,
         );
         return 0;
+      }
+      case 'review': {
+        const [sub, reviewId] = rest;
+        if (sub === 'list') {
+          const items = withStore((store) =>
+            store.listReviewItems(values.open ? 'open' : undefined),
+          );
+          print(
+            items,
+            items
+              .map(
+                (i) =>
+                  `${i.reviewId}  ${i.state}  ${i.reason}  ${i.caseRef}  ${i.cardSerial ?? '-'}  ${i.detail}`,
+              )
+              .join('\n') || 'No review items.',
+          );
+          return 0;
+        }
+        if (sub === 'resolve') {
+          const id = need(reviewId, 'REVIEW_ID');
+          const by = need(values.by, '--by');
+          const done = withStore((store) =>
+            store.resolveReviewItem(id, by, new Date().toISOString()),
+          );
+          if (!done) throw new AdminError('CENTRAL_NOT_FOUND', `No open review item ${id}.`);
+          print({ ok: true, reviewId: id }, `Review item ${id} resolved by ${by}.`);
+          return 0;
+        }
+        throw new UsageError('review list | review resolve REVIEW_ID --by STAFF_ID');
       }
       case 'stats': {
         const stats = withStore((store) => store.stats());

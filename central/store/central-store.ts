@@ -206,6 +206,8 @@ export interface CentralStore {
   ): void;
   insertReviewItem(item: ReviewItemRecord): void;
   listReviewItems(state?: 'open' | 'resolved'): ReviewItemRecord[];
+  /** Closes an open review item; false if there is none open with this ID. */
+  resolveReviewItem(reviewId: string, resolvedBy: string, at: string): boolean;
   bumpCounter(name: string, by?: number): void;
 
   getPerson(personId: string): PersonRecord | undefined;

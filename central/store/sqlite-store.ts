@@ -452,6 +452,14 @@ export class SqliteCentralStore implements CentralStore {
     }));
   }
 
+  resolveReviewItem(reviewId: string, resolvedBy: string, at: string): boolean {
+    return (
+      this.#s(
+        "UPDATE review_item SET state = 'resolved', resolved_by = ?, resolved_at = ? WHERE review_id = ? AND state = 'open'",
+      ).run(resolvedBy, at, reviewId).changes === 1
+    );
+  }
+
   bumpCounter(name: string, by = 1): void {
     this.#s(
       'INSERT INTO counter (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
