@@ -112,10 +112,19 @@ export class SyncEngine {
           this.#log.warn('revocation list refused', { code: error.code });
         } else throw error;
       }
-      report.upload = await uploadPending(db, client, identity, this.#now, this.#onBatch);
+      let parked: SyncError | null = null;
+      try {
+        report.upload = await uploadPending(db, client, identity, this.#now, this.#onBatch);
+      } catch (error) {
+        // A parked queue (central refuses a batch) must not also cut the office off from
+        // new applications and cards: the streams still come down.
+        if (error instanceof SyncError && error.kind === 'parked') parked = error;
+        else throw error;
+      }
       for (const stream of ['applications', 'cards', 'card_status'] as const) {
         report.downloaded += (await pullStream(db, client, stream, this.#now)).items;
       }
+      if (parked) throw parked;
       if (revocationProblem) throw revocationProblem;
       this.#finish(runId, report, null);
     } catch (error) {

@@ -159,8 +159,8 @@ describe('sync scenarios', () => {
     await checkInvariants(world);
   }, 60_000);
 
-  it('a poison event parks the queue with an alert; nothing is dropped and later work stays queued', async () => {
-    const world = await createWorld({ terminals: 1 });
+  it('a poison event parks the queue with an alert; nothing is dropped, later work stays queued, downloads go on', async () => {
+    const world = await createWorld({ terminals: 1, seed: { applications: 2, cards: 1 } });
     const [a] = world.terminals;
     if (!a) throw new Error('terminal');
     counterApplications(a, 3);
@@ -171,6 +171,9 @@ describe('sync scenarios', () => {
       .run();
     const report = await a.sync();
     expect(report.outcome).toMatchObject({ ok: false, kind: 'parked', code: 'SYNC_BATCH_REFUSED' });
+    expect(
+      a.db.prepare("SELECT count(*) FROM application WHERE channel != 'counter'").pluck().get(),
+    ).toBe(2);
     counterApplications(a, 2);
     const status = JSON.parse(
       (await cli('--data-dir', a.dataDir, '--json', 'sync', 'status')).stdout,
