@@ -27,7 +27,7 @@ await build({
   },
   logLevel: 'warning',
 });
-const command = name.startsWith('pcsc-')
+const command = /^(pcsc|card)-/.test(name)
   ? ['bash', 'test/harness/pcsc-namespace.sh', 'node', outfile]
   : ['node', outfile];
 const run = spawnSync(command[0], command.slice(1), { stdio: 'inherit' });

@@ -49,6 +49,7 @@ import {
   type BasicFour,
   type CardFace,
 } from './records';
+import { publicKeyOf } from '../trust/chain';
 import { announcedSize, invalid } from './tlv';
 
 export type Secret = Uint8Array;
@@ -266,7 +267,7 @@ export class MyNumberCard {
     challenge: Uint8Array,
   ): Promise<void> {
     const signature = await this.signWithAuthKey(authPin, challenge);
-    const key = certificate.publicKey;
+    const key = publicKeyOf(certificate);
     const bits = key.asymmetricKeyDetails?.modulusLength;
     if (key.asymmetricKeyType !== 'rsa' || bits === undefined) {
       throw new CardError('CERTIFICATE_UNTRUSTED', 'authentication certificate key is not RSA');
@@ -346,10 +347,28 @@ export class MyNumberCard {
   }
 }
 
+/**
+ * Parsed certificates by the SHA-256 of their DER. Node's X509Certificate constructor costs
+ * about 1 ms (OpenSSL 3 decoders), a third of a whole identification; a card is identified
+ * several times during one handover and its certificates never change. A parsed certificate
+ * is immutable, so sharing it is safe; the cache is small and holds public data only.
+ */
+const parsedCertificates = new Map<string, X509Certificate>();
+const PARSED_CERTIFICATES_MAX = 16;
+
 export function parseCertificate(der: Uint8Array, label: string): X509Certificate {
   if (der[0] !== 0x30) throw invalid(`${label} is not a DER certificate`);
+  const digest = createHash('sha256').update(der).digest('hex');
+  const cached = parsedCertificates.get(digest);
+  if (cached) return cached;
   try {
-    return new X509Certificate(der);
+    const certificate = new X509Certificate(der);
+    if (parsedCertificates.size >= PARSED_CERTIFICATES_MAX) {
+      const oldest = parsedCertificates.keys().next().value;
+      if (oldest !== undefined) parsedCertificates.delete(oldest);
+    }
+    parsedCertificates.set(digest, certificate);
+    return certificate;
   } catch (error) {
     throw new CardError('CARD_DATA_INVALID', `${label} does not parse: ${String(error)}`, {
       cause: error,
