@@ -18,8 +18,10 @@ import {
   type RevocationEntry,
   type UnsignedUploadAck,
 } from './protocol';
+import { canonicalJson, type JsonObject } from '../main/audit/chain';
 import {
   checkSnapshotComplete,
+  entryLine,
   RevocationDigest,
   RevocationListError,
   rawPublicKey,
@@ -208,6 +210,18 @@ describe('revocation list', () => {
     expect(thrownCode(() => verifyRevocationDelta(tampered, centralPublic, 5))).toBe(
       'REVOCATION_BAD_SIGNATURE',
     );
+  });
+
+  it('encodes digest lines exactly as canonical JSON', () => {
+    const odd: RevocationEntry = {
+      card_serial: 'A"\\\u00e9\u2028',
+      status: 'revoked',
+      effective_at: time,
+      list_version: 123456789,
+    };
+    for (const e of [entry('C1', 1), odd]) {
+      expect(entryLine(e)).toBe(`${canonicalJson(e as unknown as JsonObject)}\n`);
+    }
   });
 
   it('checks a paged snapshot against its signed digest', () => {

@@ -10,7 +10,7 @@
 // encodings" is the specification.
 
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalJson, type JsonObject, type JsonValue } from '../main/audit/chain';
+import { canonicalJson, type JsonValue } from '../main/audit/chain';
 import type {
   RevocationDelta,
   RevocationEntry,
@@ -121,9 +121,16 @@ export function signSnapshotHeader(
   };
 }
 
-/** The line of one entry in the snapshot digest. */
-function entryLine(entry: RevocationEntry): string {
-  return `${canonicalJson(entry as unknown as JsonObject)}\n`;
+/**
+ * The line of one entry in the snapshot digest: its canonical JSON (JCS) and "\n". Written
+ * out for the four fixed keys, already in JCS order, because a million entries through the
+ * generic canonicalJson cost seconds; a test checks it equals canonicalJson byte for byte.
+ */
+export function entryLine(entry: RevocationEntry): string {
+  return (
+    `{"card_serial":${JSON.stringify(entry.card_serial)},"effective_at":${JSON.stringify(entry.effective_at)},` +
+    `"list_version":${JSON.stringify(entry.list_version)},"status":${JSON.stringify(entry.status)}}\n`
+  );
 }
 
 /**
@@ -136,6 +143,7 @@ export class RevocationDigest {
   #count = 0;
 
   update(entries: readonly RevocationEntry[]): void {
+    let lines = '';
     for (const entry of entries) {
       if (this.#last !== null && !(entry.card_serial > this.#last)) {
         throw new RevocationListError(
@@ -145,8 +153,9 @@ export class RevocationDigest {
       }
       this.#last = entry.card_serial;
       this.#count += 1;
-      this.#hash.update(entryLine(entry), 'utf8');
+      lines += entryLine(entry);
     }
+    this.#hash.update(lines, 'utf8');
   }
 
   get count(): number {
