@@ -98,6 +98,25 @@ describe('identifying an issued card', () => {
   });
 });
 
+describe('the JPKI certificates', () => {
+  it('reads the CA certificates freely and the signature certificate only with the signature password', async () => {
+    const card = new MyNumberCard(virtualCardChannel(await fixtureCard('issued')));
+    const authCa = await card.readCertificate('authCa');
+    const signCa = await card.readCertificate('signCa');
+    expect([authCa.certificate.ca, signCa.certificate.ca]).toEqual([true, true]);
+    expect(
+      await codeOf(card.readFile({ app: 'jpki', fid: 0x01, label: 'signature certificate' })),
+    ).toBe('PIN_REQUIRED');
+    expect(await codeOf(card.readCertificate('sign'))).toBe('PIN_REQUIRED');
+    await expect(card.readCertificate('sign', ascii('WRONG999'))).rejects.toMatchObject({
+      code: 'WRONG_PIN',
+      triesLeft: 4,
+    });
+    const sign = await card.readCertificate('sign', ascii('TEST2026'));
+    expect(sign.certificate.issuer).toBe(signCa.certificate.subject);
+  });
+});
+
 describe('PINs', () => {
   it('reads the counters without spending a try', async () => {
     const card = new MyNumberCard(virtualCardChannel(await fixtureCard('issued')));
