@@ -2,13 +2,13 @@
 // faster than a person can, then press Enter. This tells the two apart from the keystroke
 // timing alone, so one search box serves both.
 //
-// A scanner sends a key every few ms (a busy terminal may delay one now and then); a person
+// A scanner sends a key every few ms (a busy terminal may hold one back now and then); a person
 // averages 150-300 ms per key and even a fast typist cannot keep under 60 ms over a dozen keys.
 
 /** The burst's average gap between keys must be at most this. */
-export const SCAN_MEAN_GAP_MS = 30;
-/** No single gap may exceed this: a pause means a person. */
-export const SCAN_MAX_GAP_MS = 80;
+export const SCAN_MEAN_GAP_MS = 45;
+/** No single gap may exceed this: a longer pause means a person. */
+export const SCAN_MAX_GAP_MS = 150;
 /** Shorter bursts are chance (a fast double key), not a barcode. */
 export const SCAN_MIN_LENGTH = 6;
 
