@@ -8,6 +8,7 @@ import { createSmartcardPort } from '../../main/card/smartcard-port';
 import { createMemoryLogger } from '../../main/log/logger';
 import type { VirtualMyNumberCard } from '../../main/card/virtual/card';
 import { createVirtualCard, type VirtualCardOptions } from '../../main/card/virtual/create';
+import { fixtureJpki, fixtureKeys } from './card-keys';
 import { parseCardProfile, type CardProfile } from '../../main/card/virtual/profile';
 import { insertIntoVpcd, type InsertedVirtualCard } from '../../main/card/virtual/vpcd-connector';
 import type { VirtualReader } from './pcscd';
@@ -31,11 +32,11 @@ export interface InsertedMyNumberCard extends InsertedVirtualCard {
 export async function insertVirtualCard(
   reader: VirtualReader,
   profile: CardProfile | string,
-  options: VirtualCardOptions = {},
+  options?: VirtualCardOptions,
 ): Promise<InsertedMyNumberCard> {
   const card = await createVirtualCard(
     typeof profile === 'string' ? await exampleProfile(profile) : profile,
-    options,
+    options ?? { keys: fixtureKeys, jpki: await fixtureJpki() },
   );
   let inserted: InsertedVirtualCard | undefined;
   await untilReaderShows(reader, 'present', async () => {

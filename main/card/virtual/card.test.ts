@@ -11,10 +11,9 @@ import {
   setSecretCommand,
 } from '../issuance-profile';
 import { AIDS, type VirtualMyNumberCard } from './card';
-import { createVirtualCard } from './create';
 import { loadCardProfile, type CardProfile } from './profile';
-import { processTestJpki } from './test-jpki';
 import { x509 } from './x509';
+import { fixtureCard, fixtureJpki } from '../../../test/harness/card-keys';
 
 const FIXTURES = 'test/fixtures/cards';
 const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -80,7 +79,7 @@ beforeAll(async () => {
 
 describe('selecting applications and files', () => {
   it('selects the JPKI, TEXT and VISUAL applications and answers 6A82 to any other AID', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     expect(send(card, selectAp('jpki')).sw).toBe('9000');
     expect(send(card, selectAp('text')).sw).toBe('9000');
     expect(send(card, selectAp('visual')).sw).toBe('9000');
@@ -91,7 +90,7 @@ describe('selecting applications and files', () => {
   });
 
   it('has no usable MF: SELECT MF gives 6A86 after reset, 3F00 is not found', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     expect(send(card, '00 A4 00 00').sw).toBe('6A86');
     expect(send(card, '00 A4 00 0C 02 3F 00').sw).toBe('6A82');
     expect(send(card, selectEf(0x000a)).sw).toBe('6A82');
@@ -104,8 +103,8 @@ describe('selecting applications and files', () => {
 
 describe('reading files', () => {
   it('gives the auth and CA certificates without a PIN, in 256-byte chunks or one extended read', async () => {
-    const card = await createVirtualCard(issued);
-    const jpki = await processTestJpki();
+    const card = await fixtureCard(issued);
+    const jpki = await fixtureJpki();
     send(card, selectAp('jpki'));
     send(card, selectEf(0x000a));
     const chunked = readCertificate(card);
@@ -127,7 +126,7 @@ describe('reading files', () => {
   });
 
   it('returns the rest at the end of a file with 9000, and 6B00 past its end', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     send(card, selectEf(0x0008));
     expect(send(card, '00 B0 00 00 00')).toEqual({
@@ -140,7 +139,7 @@ describe('reading files', () => {
   });
 
   it('reads by short EF identifier without a SELECT and says which card it is (EF 0006)', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     const token = send(card, '00 B0 86 00 20');
     expect(token.sw).toBe('9000');
@@ -148,7 +147,7 @@ describe('reading files', () => {
   });
 
   it('refuses the signature certificate until the signature password is verified', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     send(card, selectEf(0x0001));
     expect(send(card, '00 B0 00 00 04').sw).toBe('6982');
@@ -160,7 +159,7 @@ describe('reading files', () => {
   });
 
   it('a READ BINARY on a key file or without a current file is refused, not answered', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     expect(send(card, '00 B0 00 00 04').sw).toBe('6986');
     send(card, selectEf(0x0018));
@@ -172,7 +171,7 @@ describe('reading files', () => {
 
 describe('PIN retry counters', () => {
   it('reports tries left without using one, then counts down to 63C0 and locks with 6984', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     send(card, selectEf(0x0018));
     expect(send(card, '00 20 00 80').sw).toBe('63C3');
@@ -190,7 +189,7 @@ describe('PIN retry counters', () => {
   });
 
   it('a right PIN puts the counter back to its maximum; a status query after it still says 63Cx', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('text'));
     send(card, selectEf(0x0011));
     expect(send(card, verifyWith('1111')).sw).toBe('63C2');
@@ -199,14 +198,14 @@ describe('PIN retry counters', () => {
   });
 
   it('addresses a PIN by short EF identifier (P2 = 80|SFI) as well', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     expect(send(card, '00 20 00 9B').sw).toBe('63C5');
     expect(send(card, `00 20 00 98 04 ${ascii('4826')}`).sw).toBe('9000');
   });
 
   it('starts from the profile: a blocked PIN stays blocked, a PIN with one try left', async () => {
-    const card = await createVirtualCard(blocked);
+    const card = await fixtureCard(blocked);
     send(card, selectAp('jpki'));
     send(card, selectEf(0x0018));
     expect(send(card, '00 20 00 80').sw).toBe('63C0');
@@ -217,7 +216,7 @@ describe('PIN retry counters', () => {
   });
 
   it('TEXT AP key 0012 is blocked, as on every real card examined', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('text'));
     send(card, selectEf(0x0012));
     expect(send(card, '00 20 00 80').sw).toBe('63C0');
@@ -227,7 +226,7 @@ describe('PIN retry counters', () => {
 
 describe('security status', () => {
   it('belongs to the application: a TEXT PIN opens nothing in JPKI, and re-selecting drops it', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('text'));
     send(card, selectEf(0x0011));
     expect(send(card, verifyWith('4826')).sw).toBe('9000');
@@ -242,7 +241,7 @@ describe('security status', () => {
   });
 
   it('is dropped by re-selecting the same application and by a card reset', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('text'));
     send(card, selectEf(0x0011));
     send(card, verifyWith('4826'));
@@ -256,7 +255,7 @@ describe('security status', () => {
   });
 
   it('a wrong VERIFY drops what the same key had opened', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('text'));
     send(card, selectEf(0x0011));
     send(card, verifyWith('4826'));
@@ -267,7 +266,7 @@ describe('security status', () => {
 
 describe('TEXT AP records', () => {
   it('holds the My Number as FF 10 0C + 12 digits + FF FF, behind the PIN or 照合番号A', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('text'));
     send(card, selectEf(0x0014));
     expect(send(card, verifyWith(issued.myNumber)).sw).toBe('9000');
@@ -280,7 +279,7 @@ describe('TEXT AP records', () => {
   });
 
   it('holds the 基本4情報 as FF 20 with DF21 offsets pointing at DF22..DF25, behind 照合番号B', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     const b = collationNumberB({
       birthDate: { year: 1980, month: 2, day: 17 },
       nationality: 'japanese',
@@ -311,7 +310,7 @@ describe('TEXT AP records', () => {
 describe('VISUAL AP', () => {
   it('gives the card face with the face photo after 照合番号B, and not before', async () => {
     const face = Buffer.from('ff4fff51 synthetic photo bytes').toString('base64');
-    const card = await createVirtualCard({ ...issued, faceImage: face });
+    const card = await fixtureCard({ ...issued, faceImage: face });
     send(card, selectAp('visual'));
     send(card, selectEf(0x0002));
     expect(send(card, '00 B0 00 00 05').sw).toBe('6982');
@@ -333,7 +332,7 @@ describe('VISUAL AP', () => {
   });
 
   it('opens the birth-date record with the 6-digit era birth date only', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('visual'));
     send(card, selectEf(0x0011));
     expect(send(card, verifyWith('800217')).sw).toBe('63C9');
@@ -350,7 +349,7 @@ describe('VISUAL AP', () => {
 
 describe('COMPUTE DIGITAL SIGNATURE', () => {
   it('signs a DigestInfo with the auth key after the auth PIN; the certificate verifies it', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     send(card, selectEf(0x000a));
     const certificate = readCertificate(card);
@@ -372,7 +371,7 @@ describe('COMPUTE DIGITAL SIGNATURE', () => {
   });
 
   it('the sign key needs the signature password, not the auth PIN', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     send(card, `00 20 00 98 04 ${ascii('4826')}`);
     expect(send(card, signApdu(sha256DigestInfo('x'), 0x9a)).sw).toBe('6982');
@@ -381,7 +380,7 @@ describe('COMPUTE DIGITAL SIGNATURE', () => {
   });
 
   it('a forged card (key not the certified one) gives a signature its certificate does not verify', async () => {
-    const card = await createVirtualCard(forged);
+    const card = await fixtureCard(forged);
     send(card, selectAp('jpki'));
     send(card, selectEf(0x000a));
     const publicKey = new X509Certificate(readCertificate(card)).publicKey;
@@ -392,7 +391,7 @@ describe('COMPUTE DIGITAL SIGNATURE', () => {
   });
 
   it('refuses an input that does not fit one RSA-2048 block, and a non-key file', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('jpki'));
     send(card, `00 20 00 98 04 ${ascii('4826')}`);
     expect(send(card, signApdu(Buffer.alloc(246, 1), 0x97)).sw).toBe('6700');
@@ -404,8 +403,8 @@ describe('COMPUTE DIGITAL SIGNATURE', () => {
 
 describe('a card from an unknown CA', () => {
   it('carries the test root names, but its certificate does not verify under the test root', async () => {
-    const card = await createVirtualCard(unknownCa);
-    const jpki = await processTestJpki();
+    const card = await fixtureCard(unknownCa);
+    const jpki = await fixtureJpki();
     send(card, selectAp('jpki'));
     send(card, selectEf(0x000a));
     const certificate = new x509.X509Certificate(readCertificate(card));
@@ -428,7 +427,7 @@ describe('issuance profile', () => {
   const bytes = (text: string) => Uint8Array.from(Buffer.from(text, 'ascii'));
 
   it('a new card has no secret set: VERIFY answers 6A88, and nothing behind a PIN opens', async () => {
-    const card = await createVirtualCard(fresh);
+    const card = await fixtureCard(fresh);
     for (const [secret, location] of Object.entries(SECRET_LOCATIONS)) {
       expect(send(card, selectApplication(location)).sw, secret).toBe('9000');
       expect(send(card, secretStatusCommand(secret as keyof typeof SECRET_LOCATIONS)).sw).toBe(
@@ -440,7 +439,7 @@ describe('issuance profile', () => {
   });
 
   it('sets all four secrets with the initialization secret; then they verify and cannot be set again', async () => {
-    const card = await createVirtualCard(fresh);
+    const card = await fixtureCard(fresh);
     const values = {
       'signature-password': 'NEWPASS9',
       'user-authentication-pin': '3817',
@@ -463,7 +462,7 @@ describe('issuance profile', () => {
   });
 
   it('a wrong initialization secret costs a try (63Cx); a malformed new value costs none (6A80)', async () => {
-    const card = await createVirtualCard(fresh);
+    const card = await fixtureCard(fresh);
     send(card, selectApplication(SECRET_LOCATIONS['user-authentication-pin']));
     const wrong = new Uint8Array(16).fill(7);
     expect(send(card, setSecretCommand('user-authentication-pin', wrong, bytes('3817'))).sw).toBe(
@@ -491,7 +490,7 @@ describe('issuance profile', () => {
   });
 
   it('resets a blocked PIN with the reset secret, not with the initialization secret', async () => {
-    const card = await createVirtualCard({ ...blocked, issuance: fresh.issuance });
+    const card = await fixtureCard({ ...blocked, issuance: fresh.issuance });
     send(card, selectApplication(SECRET_LOCATIONS['user-authentication-pin']));
     expect(send(card, secretStatusCommand('user-authentication-pin')).sw).toBe('63C0');
     expect(
@@ -506,7 +505,7 @@ describe('issuance profile', () => {
   });
 
   it('a management secret tried wrong ten times is blocked (6984) and refuses even the right one', async () => {
-    const card = await createVirtualCard({ ...blocked, issuance: fresh.issuance });
+    const card = await fixtureCard({ ...blocked, issuance: fresh.issuance });
     send(card, selectApplication(SECRET_LOCATIONS['user-authentication-pin']));
     const wrong = new Uint8Array(16);
     for (let left = 9; left >= 0; left -= 1) {
@@ -520,7 +519,7 @@ describe('issuance profile', () => {
   });
 
   it('lets the holder change a PIN after verifying it (00 24 01 80)', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     send(card, selectAp('text'));
     send(card, selectEf(0x0011));
     expect(send(card, `00 24 01 80 04 ${ascii('6150')}`).sw).toBe('6982');
@@ -533,7 +532,7 @@ describe('issuance profile', () => {
 
 describe('malformed commands', () => {
   it('answers each with the ISO status word for what is wrong', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     expect(send(card, '01 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01').sw).toBe('6881');
     expect(send(card, '0C A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01').sw).toBe('6882');
     expect(send(card, '0C B0 00 00 04').sw).toBe('69FC');
@@ -550,7 +549,7 @@ describe('malformed commands', () => {
   });
 
   it('never throws and always ends with a status word, whatever the bytes', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), (bytes) => {
         const out = card.process(bytes);
@@ -562,7 +561,7 @@ describe('malformed commands', () => {
   });
 
   it('survives any sequence of well-formed commands to its files and keys', async () => {
-    const card = await createVirtualCard(issued);
+    const card = await fixtureCard(issued);
     const command = fc.oneof(
       fc.constantFrom(...Object.keys(AIDS)).map((name) => hex(selectAp(name as keyof typeof AIDS))),
       fc.integer({ min: 0, max: 0x1f }).map((fid) => hex(selectEf(fid))),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CardError } from '../errors';
 import { virtualCardChannel } from './channel';
-import { createVirtualCard } from './create';
+import { fixtureCard } from '../../../test/harness/card-keys';
 import { loadCardProfile } from './profile';
 
 const hex = (text: string): Uint8Array =>
@@ -13,7 +13,7 @@ const READ_MY_NUMBER = hex('00 B0 81 00 11');
 
 async function issuedCard(atr?: 'jpki-legacy') {
   const profile = await loadCardProfile('test/fixtures/cards/issued.json');
-  return createVirtualCard(atr ? { ...profile, atr } : profile);
+  return fixtureCard(atr ? { ...profile, atr } : profile);
 }
 
 async function removedCode(promise: Promise<unknown>): Promise<string> {

@@ -3,12 +3,8 @@ import { crc32, inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blankPng, buildCardFiles, placeholderFacePhoto, type CardFiles } from './files';
 import { loadCardProfile, type CardProfile } from './profile';
-import {
-  issueCardCredentials,
-  processKeys,
-  processTestJpki,
-  type CardCredentials,
-} from './test-jpki';
+import type { CardCredentials } from './test-jpki';
+import { fixtureCredentials } from '../../../test/harness/card-keys';
 
 /** Top-level BER-TLV children of a constructed object's value: [tag, value] pairs. */
 function children(value: Buffer): [number, Buffer][] {
@@ -36,7 +32,7 @@ let files: CardFiles;
 
 beforeAll(async () => {
   profile = await loadCardProfile('test/fixtures/cards/issued.json');
-  credentials = await issueCardCredentials(profile, await processTestJpki(), processKeys);
+  credentials = await fixtureCredentials(profile);
   files = buildCardFiles(profile, credentials);
 });
 

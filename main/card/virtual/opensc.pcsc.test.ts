@@ -17,7 +17,7 @@ import {
   type InsertedMyNumberCard,
 } from '../../../test/harness/virtual-card';
 import type { CardProfile } from './profile';
-import { issueCardCredentials, processKeys, processTestJpki } from './test-jpki';
+import { fixtureCredentials } from '../../../test/harness/card-keys';
 
 // Asynchronous: the card answers from this process's event loop.
 const run = promisify(execFile);
@@ -70,7 +70,7 @@ for (const atr of ['jpki-legacy', 'mynumber-contact-a'] as const) {
     });
 
     it('reads certificate 01 without a PIN: exactly the auth certificate the card holds', async () => {
-      const expected = await issueCardCredentials(profile, await processTestJpki(), processKeys);
+      const expected = await fixtureCredentials(profile);
       const read = await opensc('pkcs15-tool', '--reader', '0', '--read-certificate', '01');
       expect(read.trim()).toBe(pem(expected.authCertificate));
       const ca = await opensc('pkcs15-tool', '--reader', '0', '--read-certificate', '03');
@@ -84,7 +84,7 @@ for (const atr of ['jpki-legacy', 'mynumber-contact-a'] as const) {
     });
 
     it('reads the signature certificate only with the signature password', async () => {
-      const expected = await issueCardCredentials(profile, await processTestJpki(), processKeys);
+      const expected = await fixtureCredentials(profile);
       const withPassword = await opensc(
         'pkcs15-tool',
         '--reader',
@@ -124,7 +124,7 @@ for (const atr of ['jpki-legacy', 'mynumber-contact-a'] as const) {
         '--output-file',
         signature,
       );
-      const expected = await issueCardCredentials(profile, await processTestJpki(), processKeys);
+      const expected = await fixtureCredentials(profile);
       expect(
         verify(
           'sha256',

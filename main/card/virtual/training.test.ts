@@ -7,6 +7,7 @@ import {
   selectApplication,
   SECRET_LOCATIONS,
 } from '../issuance-profile';
+import { fixtureJpki, fixtureKeys } from '../../../test/harness/card-keys';
 import {
   canMakeTrainingCard,
   trainingCard,
@@ -42,7 +43,10 @@ describe('training cards', () => {
   });
 
   it('a new training card takes its secrets with the initialization secret the training central system derives', async () => {
-    const card = await trainingCard(CASE, SEED, 'new');
+    const card = await trainingCard(CASE, SEED, 'new', {
+      keys: fixtureKeys,
+      jpki: await fixtureJpki(),
+    });
     const { initializationSecret } = trainingManagementSecrets(SEED, CASE.cardSerial);
     card.process(selectApplication(SECRET_LOCATIONS['user-authentication-pin']));
     const apdu = setSecretCommand(
@@ -55,7 +59,10 @@ describe('training cards', () => {
   });
 
   it('opens the VISUAL AP with the 照合番号B printed on the training card', async () => {
-    const card = await trainingCard(CASE, SEED, 'issued');
+    const card = await trainingCard(CASE, SEED, 'issued', {
+      keys: fixtureKeys,
+      jpki: await fixtureJpki(),
+    });
     const b = collationNumberB({
       birthDate: { year: 1990, month: 5, day: 1 },
       nationality: 'japanese',

@@ -3,7 +3,7 @@
 // reader after pcscd restarts.
 
 import { execFile } from 'node:child_process';
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,15 @@ import type { CliIo } from '../command';
 import { cardSimulateCommand } from './card-simulate';
 
 const run = promisify(execFile);
+
+/** A data directory whose test CA starts from the committed test keys (no key generation). */
+async function dataDirWithFixtureKeys(): Promise<string> {
+  const dir = tempDir();
+  await cp('test/fixtures/card-keys', join(dir, 'virtual-cards', 'jpki-test-ca'), {
+    recursive: true,
+  });
+  return dir;
+}
 
 function collectingIo(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -33,7 +42,7 @@ describe('madoguchi card simulate, with the real pcscd', () => {
   });
 
   it('keeps the card in the reader for OpenSC, back in after a pcscd restart, out on SIGTERM', async () => {
-    const dir = tempDir();
+    const dir = await dataDirWithFixtureKeys();
     const profile = join(dir, 'card.json');
     await copyFile('test/fixtures/cards/issued.json', profile);
     const reader = pcscd.readers[0]!;
@@ -72,7 +81,7 @@ describe('madoguchi card simulate, with the real pcscd', () => {
   });
 
   it('reuses its CA directory: the same roots on every run', async () => {
-    const dir = tempDir();
+    const dir = await dataDirWithFixtureKeys();
     const profile = join(dir, 'card.json');
     await copyFile('test/fixtures/cards/issued.json', profile);
     const write = async (file: string) => {
@@ -88,7 +97,7 @@ describe('madoguchi card simulate, with the real pcscd', () => {
   });
 
   it('says clearly when no vpcd reader listens at the port', async () => {
-    const dir = tempDir();
+    const dir = await dataDirWithFixtureKeys();
     const error: unknown = await cardSimulateCommand
       .run(
         [
