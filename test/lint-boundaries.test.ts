@@ -38,6 +38,8 @@ describe('process boundaries', () => {
     ['main/auth/example.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
     ['main/card/reader-manager.ts', "import { Context } from 'smartcard';"],
     ['db/example.ts', "import { Context } from 'smartcard';"],
+    ['central/ingest.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
+    ['sync/protocol.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
   ])('%s may not import across the boundary: %s', async (file, code) => {
     expect(await restrictedImportErrors(file, code)).toHaveLength(1);
   });
@@ -49,6 +51,7 @@ describe('process boundaries', () => {
     ['main/auth/example.ts', "import { openStore } from '../../db/open';"],
     ['db/open.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
     ['main/card/smartcard-port.ts', "import type { Context } from 'smartcard';"],
+    ['central/store/sqlite-store.ts', "import Database from 'better-sqlite3-multiple-ciphers';"],
   ])('%s may import what its process owns: %s', async (file, code) => {
     expect(await restrictedImportErrors(file, code)).toEqual([]);
   });
