@@ -136,6 +136,19 @@ describe('madoguchi card, with the real pcscd', () => {
     expect((await run({}, 'card', 'read', '--pin', '4826')).code).toBe(2);
   });
 
+  it('asks which reader when cards are in both', async () => {
+    await insertIssued();
+    cards.push(
+      await insertIntoVpcd(await fixtureCard('new-card'), { port: pcscd.ports[1] as number }),
+    );
+    await untilReader(1, (card) => card === 'present');
+    const result = await run({}, 'card', 'read');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('name one with --reader NAME');
+    await Promise.all(cards.splice(0).map((c) => c.remove()));
+    await untilReader(1, (card) => card === 'empty');
+  });
+
   it('exits 1 saying there is no card', async () => {
     const result = await run({}, '--json', 'card', 'read', '--reader', 'Virtual PCD 00 01');
     expect(result.code).toBe(1);

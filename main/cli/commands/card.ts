@@ -126,8 +126,9 @@ async function read(
   const authPin = pinFromEnv(io, values['auth-pin-env']);
   try {
     const anchors = await trustAnchors(global, io);
+    const readerName = values.reader ?? (await onlyReaderWithCard(deps));
     const identity = await withCardErrors(async () => {
-      const channel = await openChannel(deps.port(), values.reader);
+      const channel = await openChannel(deps.port(), readerName);
       try {
         return await identifyCard(new MyNumberCard(channel), {
           anchors,
@@ -148,6 +149,23 @@ async function read(
     textPin?.fill(0);
     authPin?.fill(0);
   }
+}
+
+/** Without --reader: the one reader holding a card (several: the administrator names one). */
+async function onlyReaderWithCard(deps: CardCommandDeps): Promise<string | undefined> {
+  const readers = await withCardErrors(async () => {
+    const session = await deps.port().open();
+    try {
+      return session.readers();
+    } finally {
+      await session.close();
+    }
+  });
+  const withCard = readers.filter((r) => r.card === 'present');
+  if (withCard.length <= 1) return withCard[0]?.name;
+  throw new UsageError(
+    `Cards are in ${withCard.length} readers (${withCard.map((r) => `"${r.name}"`).join(', ')}): name one with --reader NAME.`,
+  );
 }
 
 function pinFromEnv(io: CliIo, name: string | undefined): Uint8Array | undefined {
