@@ -14,11 +14,12 @@ export function serviceRunning(readers: readonly ReaderInfo[]): ReaderSnapshot {
 
 /** Same service state and the same readers in the same order, each with the same card. */
 export function sameSnapshot(a: ReaderSnapshot, b: ReaderSnapshot): boolean {
-  return (
-    a.service === b.service &&
-    a.readers.length === b.readers.length &&
-    a.readers.every((reader, index) => sameReader(reader, b.readers[index]))
-  );
+  return a.service === b.service && sameReaders(a.readers, b.readers);
+}
+
+/** The same readers in the same order, each with the same card. */
+export function sameReaders(a: readonly ReaderInfo[], b: readonly ReaderInfo[]): boolean {
+  return a.length === b.length && a.every((reader, index) => sameReader(reader, b[index]));
 }
 
 function sameReader(a: ReaderInfo, b: ReaderInfo | undefined): boolean {

@@ -5,6 +5,7 @@
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { ReaderManager } from '../../card/reader-manager';
 import { createSmartcardPort } from '../../card/smartcard-port';
+import { TrainingReaderPort } from '../../card/virtual/training-port';
 import { createCounterServices, type CounterServices } from '../../core/services';
 import { createLogger } from '../../log/logger';
 import { appLayout } from '../app-layout';
@@ -38,6 +39,8 @@ async function start(): Promise<void> {
   // The print seam: main prints the counter window as it shows itself in print media (the
   // renderer puts the sheet to print in the page first). Bound once the window exists.
   let printable: BrowserWindow | null = null;
+  // `madoguchi --training` (a desktop shortcut of its own): the practice store, watermarked.
+  const training = process.argv.includes('--training');
   const services = await createCounterServices({
     printer: {
       async toPdf() {
@@ -50,9 +53,12 @@ async function start(): Promise<void> {
     host: 'electron',
     log,
     trustedOrigins: TRUSTED_ORIGINS,
-    readers: new ReaderManager({ port: createSmartcardPort(), log }),
-    // `madoguchi --training` (a desktop shortcut of its own): the practice store, watermarked.
-    training: process.argv.includes('--training'),
+    // Training mode reads virtual cards in in-process readers, never a real card or pcscd.
+    readers: new ReaderManager({
+      port: training ? new TrainingReaderPort() : createSmartcardPort(),
+      log,
+    }),
+    training,
   });
   closeOnQuit(services);
   registerCalls(services.dispatch);

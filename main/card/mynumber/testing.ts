@@ -8,7 +8,7 @@ import { fingerprintOf } from '../trust/trust-store';
 import type { VirtualMyNumberCard } from '../virtual/card';
 import { createVirtualCard } from '../virtual/create';
 import { loadCardProfile, type CardProfile } from '../virtual/profile';
-import { processTestJpki } from '../virtual/test-jpki';
+import { processTestJpki, type TestJpki } from '../virtual/test-jpki';
 
 /** From the repository root, where tests and benchmarks run (a bundled bench has no source dir). */
 export const CARD_FIXTURES = join(process.cwd(), 'test/fixtures/cards');
@@ -28,8 +28,8 @@ export async function fixtureCard(
 }
 
 /** The test JPKI's two roots, as a training terminal's trust store holds them. */
-export async function testAnchors(): Promise<Anchor[]> {
-  const jpki = await processTestJpki();
+export async function testAnchors(jpki?: TestJpki): Promise<Anchor[]> {
+  jpki ??= await processTestJpki();
   return [jpki.authRoot, jpki.signRoot].map((root) => {
     const certificate = new X509Certificate(Buffer.from(root.rawData));
     return { certificate, test: true, fingerprint: fingerprintOf(certificate) };
