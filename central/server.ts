@@ -271,7 +271,9 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
   const server: Server = createServer(
     {
       key: files.serverKeyPem,
-      cert: files.serverCertPem,
+      // The whole chain, so an enrolling terminal finds the CA its code pins in the handshake
+      // and verifies the server before it sends the code (main/sync/transport.ts).
+      cert: `${files.serverCertPem.trimEnd()}\n${files.caCertPem}`,
       ca: [files.caCertPem],
       requestCert: true,
       rejectUnauthorized: false,

@@ -23,7 +23,7 @@ import { newTlsKeyAndCsr } from './csr';
 import { SyncError } from './errors';
 import { errorBodyOf, errorOf } from './http-errors';
 import { readIdentity, saveIdentity, type SyncIdentity } from './identity';
-import { caPinOf, CentralClient, parseBody, type Timeouts } from './transport';
+import { caPinOf, CentralClient, parseBody, probePinnedCa, type Timeouts } from './transport';
 
 export interface EnrollInput {
   centralUrl: string;
@@ -70,7 +70,12 @@ export async function enrollTerminal(db: Db, input: EnrollInput): Promise<SyncId
     app_version: APP_VERSION,
     ...(input.label ? { label: input.label } : {}),
   };
-  const client = new CentralClient(input.centralUrl, { kind: 'pin', caPin }, input.timeouts);
+  const pinnedCaPem = await probePinnedCa(input.centralUrl, caPin, input.timeouts);
+  const client = new CentralClient(
+    input.centralUrl,
+    { kind: 'server', caPem: pinnedCaPem },
+    input.timeouts,
+  );
   try {
     const response = await client.json('POST', paths.enroll(), request);
     if (response.status !== 200) {
@@ -101,16 +106,6 @@ export async function enrollTerminal(db: Db, input: EnrollInput): Promise<SyncId
     }
     const certificate = new X509Certificate(answer.certificate_pem);
     const ca = new X509Certificate(answer.ca_certificate_pem);
-    const leaf = client.peerLeaf;
-    const serverUnderCa =
-      client.pinSeenInChain || (leaf !== null && leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
-    if (!serverUnderCa) {
-      throw new SyncError(
-        'SYNC_CA_PIN_MISMATCH',
-        'The server that answered is not certified by the pinned central CA. Nothing was stored.',
-        'usage',
-      );
-    }
     const issuedByCa = certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
     if (answer.terminal_id !== signing.terminalId || !issuedByCa) {
       throw new SyncError(

@@ -7,7 +7,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import { isIP } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { parseRetryAfter } from './backoff';
 import { SyncError } from './errors';
 
@@ -36,8 +37,11 @@ export interface CentralResponse {
 export type TlsTrust =
   /** Enrolled: our client certificate, and only the pinned CA is trusted. */
   | { kind: 'mtls'; keyPem: string; certPem: string; caPem: string }
-  /** Enrolling: no client certificate yet; the server's chain must contain the pinned CA. */
-  | { kind: 'pin'; caPin: string };
+  /**
+   * Enrolling: no client certificate yet; the server must be certified by the central CA
+   * that probePinnedCa() found under the enrollment code's pin.
+   */
+  | { kind: 'server'; caPem: string };
 
 /** The CA pin of the enrollment code: first 16 bytes of SHA-256 over the DER, hex. */
 export function caPinOf(certPem: string | Buffer): string {
@@ -48,11 +52,7 @@ export function caPinOf(certPem: string | Buffer): string {
 export class CentralClient {
   readonly #base: URL;
   readonly #agent: Agent;
-  readonly #trust: TlsTrust;
   readonly #timeouts: Timeouts;
-  /** Pin mode: the server's leaf certificate, and whether its chain showed the pinned CA. */
-  peerLeaf: X509Certificate | null = null;
-  pinSeenInChain = false;
 
   constructor(baseUrl: string, trust: TlsTrust, timeouts: Partial<Timeouts> = {}) {
     this.#base = new URL(baseUrl);
@@ -63,7 +63,6 @@ export class CentralClient {
         'usage',
       );
     }
-    this.#trust = trust;
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
     this.#agent =
       trust.kind === 'mtls'
@@ -74,8 +73,7 @@ export class CentralClient {
             cert: trust.certPem,
             ca: trust.caPem,
           })
-        : // The chain is checked against the pin below, on the socket, before any byte is sent.
-          new Agent({ keepAlive: false, rejectUnauthorized: false });
+        : new Agent({ keepAlive: false, ca: trust.caPem });
   }
 
   close(): void {
@@ -178,13 +176,6 @@ export class CentralClient {
         const tls = socket as TLSSocket;
         const connected = (): void => {
           clearTimeout(connectTimer);
-          if (this.#trust.kind === 'pin') {
-            // A server that sends its CA in the chain is checked here, before the code is
-            // sent; one that sends only its leaf is checked against the CA it returns
-            // (enroll.ts), which must match the pin.
-            this.peerLeaf = tls.getPeerX509Certificate() ?? null;
-            this.pinSeenInChain = chainHasPin(tls, this.#trust.caPin);
-          }
         };
         if (tls.encrypted && !tls.connecting && tls.authorized !== undefined) connected();
         else tls.once('secureConnect', connected);
@@ -203,15 +194,76 @@ export class CentralClient {
   }
 }
 
-function chainHasPin(socket: TLSSocket, pin: string): boolean {
+/**
+ * Enrollment's first step: a TLS handshake that sends nothing, to find in the chain central
+ * presents the CA certificate whose pin the enrollment code carries. Only then does the
+ * terminal send its one-time code, over TLS verified against that CA: a server that cannot
+ * show the pinned CA never sees the code.
+ */
+export function probePinnedCa(
+  baseUrl: string,
+  caPin: string,
+  timeouts: Partial<Timeouts> = {},
+): Promise<string> {
+  const url = new URL(baseUrl);
+  const connectMs = timeouts.connectMs ?? DEFAULT_TIMEOUTS.connectMs;
+  return new Promise<string>((resolve, reject) => {
+    const socket = tlsConnect({
+      host: url.hostname,
+      port: Number(url.port || 443),
+      // Nothing is trusted yet: the chain is checked against the pin below, and the socket
+      // is closed without a byte of application data either way.
+      rejectUnauthorized: false,
+      ...(isIP(url.hostname) ? {} : { servername: url.hostname }),
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(
+        new SyncError(
+          'SYNC_TIMEOUT',
+          `No connection to central within ${Math.round(connectMs / 1000)} s.`,
+        ),
+      );
+    }, connectMs);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const ca = pinnedCertificateInChain(socket, caPin);
+      socket.destroy();
+      if (ca) resolve(ca.toString());
+      else
+        reject(
+          new SyncError(
+            'SYNC_CA_PIN_MISMATCH',
+            'The server does not present the central CA named by the enrollment code. The code was not sent and nothing was stored.',
+            'usage',
+          ),
+        );
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(
+        new SyncError(
+          'SYNC_OFFLINE',
+          `Central cannot be reached (${error.code ?? error.message}).`,
+        ),
+      );
+    });
+  });
+}
+
+function pinnedCertificateInChain(socket: TLSSocket, pin: string): X509Certificate | undefined {
   let cert = socket.getPeerCertificate(true);
   const seen = new Set<string>();
   while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
     seen.add(cert.fingerprint256);
-    if (createHash('sha256').update(cert.raw).digest('hex').slice(0, 32) === pin) return true;
+    if (createHash('sha256').update(cert.raw).digest('hex').slice(0, 32) === pin) {
+      const certificate = new X509Certificate(cert.raw);
+      // A pin on a certificate that is not a CA, or does not sign itself, pins nothing.
+      return certificate.ca && certificate.checkIssued(certificate) ? certificate : undefined;
+    }
     cert = cert.issuerCertificate;
   }
-  return false;
+  return undefined;
 }
 
 /** Retry-After of a response, in ms. */
