@@ -1,6 +1,6 @@
 // Documents that restate the code must not drift from it.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatTransitionTable } from '../domain/case-lifecycle';
 
@@ -9,5 +9,12 @@ describe('docs', () => {
     const page = readFileSync('docs/card-lifecycle.md', 'utf8');
     const table = /```text\n([\s\S]*?)\n```/.exec(page)?.[1];
     expect(table, 'paste this table into docs/card-lifecycle.md').toBe(formatTransitionTable());
+  });
+
+  it('docs/security.md names only files that exist, so its evidence cannot silently vanish', () => {
+    const page = readFileSync('docs/security.md', 'utf8');
+    const cited = [...page.matchAll(/`([\w./-]+\.(?:ts|mjs|yml|md))`/g)].map((m) => m[1] as string);
+    expect(cited.length).toBeGreaterThan(20);
+    expect(cited.filter((path) => !existsSync(path))).toEqual([]);
   });
 });
