@@ -62,6 +62,8 @@ export const ERROR_CODES = [
   'SEARCH_BAD_CURSOR',
   'NO_CARD_TO_SUSPEND',
   'PRINT_UNAVAILABLE',
+  'SYNC_NOT_ENROLLED',
+  'SYNC_REVIEW_INVALID',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -266,6 +268,60 @@ export interface SavedFile {
   bytes: number;
 }
 
+/**
+ * The terminal's sync as the status bar and the sync screen show it (main/sync/service.ts
+ * SyncStatus): ages in milliseconds, times ISO. Counts and codes only, never personal data.
+ */
+export interface SyncStatusView {
+  enrolled: boolean;
+  terminalId: string | null;
+  officeCode: string | null;
+  standing: 'active' | 'revoked' | 'quarantined' | null;
+  state: 'not-enrolled' | 'stopped' | 'idle' | 'running' | 'backoff' | 'parked' | 'halted';
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  consecutiveFailures: number;
+  lastError: { code: string; message: string } | null;
+  pendingEvents: number;
+  oldestPendingAgeMs: number | null;
+  revocation: {
+    /** 'warn' after the offline policy's warning days, 'stale' when handovers need an override. */
+    level: 'fresh' | 'warn' | 'stale';
+    listVersion: number | null;
+    receivedAt: string | null;
+    ageMs: number | null;
+  };
+  openReviewItems: number;
+  alerts: string[];
+}
+
+/** One sync run (sync_run): what started it, how it ended, how much moved. */
+export interface SyncRunView {
+  runId: number;
+  trigger: string;
+  startedAt: string;
+  finishedAt: string | null;
+  result: 'ok' | 'failed' | 'partial' | null;
+  uploaded: number;
+  downloaded: number;
+  errorCode: string | null;
+}
+
+/** A conflict or rejection central acknowledged, or a handover override, for a supervisor. */
+export interface SyncReviewItemView {
+  reviewId: string;
+  seq: number | null;
+  kind: 'applied-with-conflict' | 'rejected' | 'handover-override';
+  /** Reason codes, comma-separated (sync/protocol.ts REASON_CODES). */
+  reason: string;
+  createdAt: string;
+  state: 'open' | 'resolved';
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  resolution: string | null;
+}
+
 // ---- input schemas ---------------------------------------------------------------------------
 
 const staffId = z
@@ -451,6 +507,23 @@ export const calls = {
     input: z.strictObject({ document: z.enum(PRINT_DOCUMENTS), date: isoDate }),
     permission: 'dayEnd.read',
   }),
+  'sync.status': call<SyncStatusView>()({ input: empty, permission: 'sync.read' }),
+  'sync.runNow': call<SyncStatusView>()({ input: empty, permission: 'sync.read' }),
+  'sync.history': call<SyncRunView[]>()({
+    input: z.strictObject({ limit: z.number().int().min(1).max(200).optional() }),
+    permission: 'sync.read',
+  }),
+  'sync.reviewItems': call<SyncReviewItemView[]>()({
+    input: z.strictObject({ state: z.enum(['open', 'resolved']).optional() }),
+    permission: 'sync.read',
+  }),
+  'sync.resolveReviewItem': call<SyncReviewItemView>()({
+    input: z.strictObject({
+      reviewId: z.string().min(1).max(64),
+      note: z.string().trim().min(3).max(MAX_TEXT),
+    }),
+    permission: 'sync.review',
+  }),
 } as const;
 
 export type Calls = typeof calls;
@@ -471,6 +544,8 @@ export const events = {
   /** Signed in, signed out, or locked. */
   'session.changed': event<StaffSession | null>(),
   'settings.changed': event<Settings>(),
+  /** The sync status changed (a run started or ended, an event was committed, a minute passed). */
+  'sync.changed': event<SyncStatusView>(),
 } as const;
 
 export type Events = typeof events;

@@ -20,12 +20,15 @@ const COUNTER: readonly Permission[] = [
   'card.suspend',
   'dayEnd.read',
   'dayEnd.reconcile',
+  'sync.read',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   clerk: COUNTER,
-  supervisor: COUNTER,
-  administrator: [...STAFF, 'staff.manage'],
+  // Review items are closed by a supervisor with a note (sync conflicts, handover overrides).
+  supervisor: [...COUNTER, 'sync.review'],
+  // Sync status holds counts and codes only, no personal data: IT staff may read it.
+  administrator: [...STAFF, 'staff.manage', 'sync.read'],
 };
 
 /** `public` needs no session; every other permission needs the role to hold it. */

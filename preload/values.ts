@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'card.suspend',
   'dayEnd.read',
   'dayEnd.reconcile',
+  'sync.read',
+  'sync.review',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

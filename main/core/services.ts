@@ -15,6 +15,7 @@ import { getCase, revealMyNumber, searchForCounter } from '../counter/find';
 import { reportLoss } from '../counter/loss';
 import type { Logger } from '../log/logger';
 import { SettingsService } from '../settings/settings-service';
+import { createAppSync } from '../sync/app-sync';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { EventBus } from './event-bus';
 import { AppError } from './errors';
@@ -101,6 +102,8 @@ export async function createCounterServices(
 
   const stopForwarding = readers.onChange((snapshot) => bus.emit('reader.changed', snapshot));
   readers.start();
+  const sync = createAppSync({ db, log: log.child('sync'), now, enabled: mode === 'live' });
+  const stopSyncForwarding = sync.onStatus((status) => bus.emit('sync.changed', status));
 
   const handlers: Handlers = {
     'app.info': () => ({ name: APP_NAME, version: APP_VERSION, host: options.host, mode }),
@@ -136,14 +139,27 @@ export async function createCounterServices(
       const pdf = await options.printer.toPdf();
       return saveOutput(dataDir, 'reports', `${input.document}-${input.date}.pdf`, pdf);
     },
+    'sync.status': () => sync.status(),
+    'sync.runNow': () => sync.runNow(),
+    'sync.history': (input) => sync.history(input.limit ?? 50),
+    'sync.reviewItems': (input) => sync.reviewItems(input.state ?? 'open'),
+    'sync.resolveReviewItem': (input) =>
+      sync.resolve({ ...input, supervisorStaffId: auth.actor().staffId }),
   };
 
-  const dispatch = createDispatcher({
+  const dispatchCall = createDispatcher({
     handlers,
     trustedOrigins: options.trustedOrigins,
     authorize: (permission) => auth.authorize(permission),
     log: log.child('ipc'),
   });
+  // The one place committed case events are noticed: after any call, if the outbox grew, the
+  // scheduler syncs soon (debounced), whichever workflow appended the events.
+  const dispatch: Dispatch = async (name, input, senderUrl) => {
+    const result = await dispatchCall(name, input, senderUrl);
+    if (result.ok) sync.afterCall();
+    return result;
+  };
 
   return {
     dispatch,
@@ -154,6 +170,8 @@ export async function createCounterServices(
     db,
     async close() {
       auth.stop();
+      stopSyncForwarding();
+      sync.stop();
       stopForwarding();
       await readers.stop();
       db.close();
