@@ -15,6 +15,8 @@ import { LossScreen } from '../loss/LossScreen';
 import { IdleWarning } from '../session/IdleWarning';
 import { LockScreen } from '../session/LockScreen';
 import { useIdleLock } from '../session/useIdleLock';
+import { SyncScreen } from '../sync/SyncScreen';
+import { SyncStatusBar } from '../sync/SyncStatusBar';
 
 /** Where the clerk is. Kept while the session is locked, so work resumes where it was. */
 export type View =
@@ -22,9 +24,10 @@ export type View =
   | { name: 'case'; applicationId: string }
   | { name: 'loss'; applicationId: string; cardSerial: string; version: number }
   | { name: 'apply'; personId?: string; kind?: ApplicationKind; fromApplicationId?: string }
-  | { name: 'dayEnd' };
+  | { name: 'dayEnd' }
+  | { name: 'sync' };
 
-const SECTIONS = ['find', 'apply', 'dayEnd'] as const;
+const SECTIONS = ['find', 'apply', 'dayEnd', 'sync'] as const;
 
 interface HomeScreenProps {
   session: StaffSession;
@@ -97,6 +100,9 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
         }
       >
         {session.locked ? null : <ReaderStatus />}
+        {!session.locked && roleHolds(session.role, 'sync.read') ? (
+          <SyncStatusBar {...(counterWork ? { onOpen: () => setView({ name: 'sync' }) } : {})} />
+        ) : null}
         {!session.locked && counterWork ? (
           <nav className="sections" aria-label={t('nav.label')}>
             <ul className="sections__list">
@@ -137,7 +143,12 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
           </div>
         ) : null}
         {counterWork ? (
-          <CounterView view={view} locked={session.locked} onNavigate={setView} />
+          <CounterView
+            view={view}
+            role={session.role}
+            locked={session.locked}
+            onNavigate={setView}
+          />
         ) : (
           <div className="empty-state" data-testid="home-empty">
             <h1 ref={headingRef} tabIndex={-1}>
@@ -153,10 +164,12 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
 
 function CounterView({
   view,
+  role,
   locked,
   onNavigate,
 }: {
   view: View;
+  role: StaffSession['role'];
   locked: boolean;
   onNavigate: (view: View) => void;
 }) {
@@ -192,5 +205,7 @@ function CounterView({
       );
     case 'dayEnd':
       return <DayEndScreen />;
+    case 'sync':
+      return <SyncScreen role={role} />;
   }
 }
