@@ -11,6 +11,7 @@ import m0040 from './0040-retention';
 import m0050 from './0050-trust-anchors';
 import m0060 from './0060-sync';
 import m0070 from './0070-counter';
+import m0080 from './0080-event-transactions';
 
 export interface Migration {
   version: number;
@@ -18,7 +19,16 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070];
+export const MIGRATIONS: readonly Migration[] = [
+  m0010,
+  m0020,
+  m0030,
+  m0040,
+  m0050,
+  m0060,
+  m0070,
+  m0080,
+];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
   return migrations.at(-1)?.version ?? 0;

@@ -36,6 +36,12 @@ export interface NewCaseEvent {
   caseVersionSeen: number | null;
   /** The terminal's clock, ISO 8601 UTC: a claim, not an order (sync-protocol §3.1 rule 6). */
   terminalTime: string;
+  /**
+   * The seq of an earlier event written in this same transaction, when a step writes more
+   * than one event: sync then keeps them in one batch (migration 0080). Absent: the event is
+   * its transaction's first.
+   */
+  sameTransactionAs?: number;
 }
 
 export interface AppendedEvent {
@@ -48,9 +54,10 @@ export interface AppendedEvent {
 export const INSERT_EVENT = `
   INSERT INTO case_event (seq, event_id, terminal_id, actor_staff_id, actor_role, case_ref,
                           type, payload, case_version_seen, terminal_time, prev_hash, hash,
-                          signature)
+                          signature, tx_seq)
   VALUES (@seq, @event_id, @terminal_id, @actor_staff_id, @actor_role, @case_ref, @type,
-          @payload, @case_version_seen, @terminal_time, @prev_hash, @hash, @signature)`;
+          @payload, @case_version_seen, @terminal_time, @prev_hash, @hash, @signature,
+          @tx_seq)`;
 
 /** Appends one signed event. Throws unless called inside the caller's transaction. */
 export function appendEvent(db: Db, event: NewCaseEvent): AppendedEvent {
@@ -73,8 +80,12 @@ export function appendEvent(db: Db, event: NewCaseEvent): AppendedEvent {
     terminal_time: event.terminalTime,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
+  const txSeq = event.sameTransactionAs;
+  if (txSeq !== undefined && !(Number.isInteger(txSeq) && txSeq >= 1 && txSeq < unsigned.seq)) {
+    throw new RangeError(`sameTransactionAs ${txSeq} does not name an earlier event`);
+  }
   const hash = eventHash(unsigned);
   const signature = sign(null, hash, key.privateKey);
-  prepared(db, INSERT_EVENT).run({ ...unsigned, hash, signature });
+  prepared(db, INSERT_EVENT).run({ ...unsigned, hash, signature, tx_seq: txSeq ?? null });
   return { seq: unsigned.seq, eventId: unsigned.event_id, hash };
 }

@@ -401,7 +401,7 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
         if (b.person) prepared(db, INSERT_PERSON).run(...b.person);
         prepared(db, INSERT_IMPORTED_APPLICATION).run(...b.application);
         if (b.card) prepared(db, INSERT_IMPORTED_CARD).run(...b.card);
-        prepared(db, INSERT_EVENT).run({ ...b.event, signature: signatures[i] });
+        prepared(db, INSERT_EVENT).run({ ...b.event, signature: signatures[i], tx_seq: null });
       });
     })();
     for (const b of batch) {

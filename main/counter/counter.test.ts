@@ -55,6 +55,13 @@ describe('reporting a lost card', () => {
       .pluck()
       .get() as string;
     expect(payload).not.toContain('新宿駅');
+    // The suspension and the report are one local transaction: sync keeps them in one batch.
+    const [suspend, report] = db
+      .prepare('SELECT seq, tx_seq FROM case_event ORDER BY seq DESC LIMIT 2')
+      .all()
+      .reverse() as { seq: number; tx_seq: number | null }[];
+    expect(suspend?.tx_seq).toBeNull();
+    expect(report?.tx_seq).toBe(suspend?.seq);
   });
 
   it('refuses a card that is not with its holder, and writes nothing', () => {

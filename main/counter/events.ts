@@ -5,19 +5,11 @@
 import type { CaseEventType } from '../../db/migrations/0020-cases';
 import type { CounterEventType } from '../../db/migrations/0070-counter';
 import type { Db } from '../../db/open';
-import { appendEvent, type AppendedEvent, type EventActor } from '../audit/append';
-import type { JsonObject } from '../audit/chain';
+import { appendEvent, type AppendedEvent, type NewCaseEvent } from '../audit/append';
 
 export function appendCounterEvent(
   db: Db,
-  event: {
-    type: CounterEventType;
-    caseRef: string;
-    actor: EventActor;
-    payload: JsonObject;
-    caseVersionSeen: number | null;
-    terminalTime: string;
-  },
+  event: Omit<NewCaseEvent, 'type'> & { type: CounterEventType },
 ): AppendedEvent {
   return appendEvent(db, { ...event, type: event.type as CaseEventType });
 }

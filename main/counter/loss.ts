@@ -60,6 +60,8 @@ export function reportLoss(
       },
       caseVersionSeen: step.version,
       terminalTime: at,
+      // The suspension's event and this one travel in one sync batch.
+      sameTransactionAs: step.seq,
     });
     return { suspensionId, state: step.state, seq: step.seq };
   })();

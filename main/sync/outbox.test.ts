@@ -3,6 +3,7 @@ import { REQUIREMENTS } from '../../domain/case-lifecycle';
 import { tempStore } from '../../test/support/store';
 import { CaseStore } from '../cases/case-store';
 import { application, central, clerk } from '../cases/testing';
+import { appendEvent } from '../audit/append';
 import { createLogger } from '../log/logger';
 import { applyAck, backlog, readBatch, readSyncState, rewindTo } from './outbox';
 import { listReviewItems, resolveReviewItem } from './review';
@@ -29,6 +30,37 @@ describe('the outbox', () => {
     const oversized = readBatch(db, 6, { maxEvents: 200, maxBytes: 5, size: () => 10 });
     expect(oversized?.rows.map((r) => r.seq)).toEqual([6]);
     expect(readBatch(db, 8, { maxEvents: 200, maxBytes: 5, size: () => 10 })).toBeNull();
+  });
+
+  it('never ends a batch inside a local transaction: it stops before it, or takes all of it', () => {
+    const db = tempStore();
+    const event = (sameTransactionAs?: number) =>
+      appendEvent(db, {
+        type: 'application-received',
+        caseRef: 'A-1',
+        actor: clerk,
+        payload: {},
+        caseVersionSeen: null,
+        terminalTime: '2026-03-01T09:00:00.000Z',
+        ...(sameTransactionAs === undefined ? {} : { sameTransactionAs }),
+      });
+    db.transaction(() => event())();
+    db.transaction(() => {
+      const first = event();
+      event(first.seq);
+      event(first.seq);
+    })();
+    db.transaction(() => event())();
+    const seqs = (from: number, maxEvents: number) =>
+      readBatch(db, from, { maxEvents, maxBytes: 1e9, size: () => 10 })?.rows.map((r) => r.seq);
+
+    expect(seqs(1, 2)).toEqual([1]);
+    expect(seqs(1, 3)).toEqual([1]);
+    expect(seqs(1, 4)).toEqual([1, 2, 3, 4]);
+    expect(seqs(2, 1)).toEqual([2, 3, 4]);
+    expect(seqs(2, 3)).toEqual([2, 3, 4]);
+    expect(seqs(5, 1)).toEqual([5]);
+    expect(() => db.transaction(() => event(9))()).toThrow(/does not name an earlier event/);
   });
 
   it('records a rejection as an acknowledged outcome and a review item, never as pending', () => {

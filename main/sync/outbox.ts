@@ -85,29 +85,58 @@ export function backlog(db: Db): Backlog {
   };
 }
 
+/** A case_event row as stored, with the local transaction it belongs to (migration 0080). */
+export type OutboxRow = CaseEventRow & { tx_seq: number | null };
+
+/** The local transaction of an event: the seq of its first event. */
+export function transactionOf(row: OutboxRow): number {
+  return row.tx_seq ?? row.seq;
+}
+
 /**
  * The next batch starting at `fromSeq`: at most `maxEvents` events and `maxBytes` bytes as
- * `size` measures them (the first event always goes, so an oversized event still moves).
+ * `size` measures them (the first event always goes, so an oversized event still moves),
+ * and never ending inside a local transaction (sync-protocol §3.1 rule 3): a batch that
+ * would stops before that transaction, or, when the transaction is all the batch holds,
+ * takes the whole of it whatever the limits (central's hard cap still applies).
  * Returns the rows and the hash of the event before `fromSeq` (the chain anchor).
  */
 export function readBatch(
   db: Db,
   fromSeq: number,
-  options: { maxEvents: number; maxBytes: number; size: (row: CaseEventRow) => number },
-): { rows: CaseEventRow[]; prevHash: Buffer } | null {
+  options: { maxEvents: number; maxBytes: number; size: (row: OutboxRow) => number },
+): { rows: OutboxRow[]; prevHash: Buffer } | null {
+  // One row more than fits, to see whether the batch would end inside a transaction.
   const rows = prepared(db, 'SELECT * FROM case_event WHERE seq >= ? ORDER BY seq LIMIT ?').all(
     fromSeq,
-    options.maxEvents,
-  ) as CaseEventRow[];
+    options.maxEvents + 1,
+  ) as OutboxRow[];
   if (rows.length === 0) return null;
   let bytes = 0;
   let take = 0;
-  for (const row of rows) {
+  for (const row of rows.slice(0, options.maxEvents)) {
     bytes += options.size(row);
     if (take > 0 && bytes > options.maxBytes) break;
     take += 1;
   }
-  const first = rows[0] as CaseEventRow;
+  const next = rows[take];
+  const lastTaken = rows[take - 1] as OutboxRow;
+  if (next && transactionOf(next) === transactionOf(lastTaken)) {
+    const group = transactionOf(next);
+    let cut = take;
+    while (cut > 0 && transactionOf(rows[cut - 1] as OutboxRow) === group) cut -= 1;
+    if (cut > 0) take = cut;
+    else {
+      // One transaction larger than a batch: all of it goes (its events are consecutive).
+      const rest = prepared(
+        db,
+        'SELECT * FROM case_event WHERE seq > ? AND tx_seq = ? ORDER BY seq',
+      ).all(lastTaken.seq, group) as OutboxRow[];
+      const first = rows[0] as OutboxRow;
+      return { rows: [...rows.slice(0, take), ...rest], prevHash: first.prev_hash };
+    }
+  }
+  const first = rows[0] as OutboxRow;
   return { rows: rows.slice(0, take), prevHash: first.prev_hash };
 }
 

@@ -23,18 +23,21 @@ import { APP_VERSION } from '../core/version';
 import { SyncError } from './errors';
 import { errorBodyOf, errorOf } from './http-errors';
 import type { SyncIdentity } from './identity';
-import { applyAck, lastSeq, readBatch, readSyncState, rewindTo } from './outbox';
+import {
+  applyAck,
+  lastSeq,
+  readBatch,
+  readSyncState,
+  rewindTo,
+  transactionOf,
+  type OutboxRow,
+} from './outbox';
 import { heldListVersion } from './revocations';
 import { parseBody, type CentralClient } from './transport';
 
-/** Every CaseStore step writes one event per transaction: the event is its own group. */
-function txOf(row: CaseEventRow): number {
-  return row.seq;
-}
-
 /** Bytes an event adds to a batch body (its JSON and a comma). */
-function wireSize(row: CaseEventRow): number {
-  return Buffer.byteLength(JSON.stringify(toWireEvent(row, txOf(row))), 'utf8') + 1;
+function wireSize(row: OutboxRow): number {
+  return Buffer.byteLength(JSON.stringify(toWireEvent(row, transactionOf(row))), 'utf8') + 1;
 }
 
 /** The next batch from `fromSeq`, within the limits (halved after a 413), or null. */
@@ -56,7 +59,7 @@ export function buildBatch(db: Db, identity: SyncIdentity, fromSeq: number): Upl
     from_seq: first.seq,
     to_seq: last.seq,
     prev_hash: batch.prevHash.toString('base64'),
-    events: batch.rows.map((row) => toWireEvent(row, txOf(row))),
+    events: batch.rows.map((row) => toWireEvent(row, transactionOf(row))),
     revocation_list_version: heldListVersion(db),
   };
 }
