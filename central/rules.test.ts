@@ -168,6 +168,8 @@ describe('conflict rules (reference/sync-protocol.md §3.7)', () => {
       payload: { cardSerial: 'NOPE', from: 'dispatched', to: 'received' },
     });
     terminal.append({ type: 'teleport', caseRef: APP(1), payload: {} });
+    // The counter's own records (a loss report, a My Number reveal) are known: applied.
+    terminal.append({ type: 'loss-reported', caseRef: APP(1), payload: { reason: 'loss' } });
     terminal.append({
       type: 'receive',
       caseRef: APP(1),
@@ -178,8 +180,9 @@ describe('conflict rules (reference/sync-protocol.md §3.7)', () => {
       ['rejected', ['UNKNOWN_CASE']],
       ['rejected', ['UNKNOWN_EVENT_TYPE']],
       ['applied', []],
+      ['applied', []],
     ]);
-    expect(result.acked_through_seq).toBe(3);
+    expect(result.acked_through_seq).toBe(4);
     expect(central.store.stats().reviewItems.open).toBe(2);
   });
 

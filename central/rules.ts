@@ -13,6 +13,7 @@ import {
   type CaseEvent,
 } from '../domain/case-lifecycle';
 import { RETENTION_EVENT_TYPES } from '../db/migrations/0040-retention';
+import { COUNTER_EVENT_TYPES } from '../db/migrations/0070-counter';
 import {
   CLOCK_SKEW_TOLERANCE_MS,
   HandoverAttestationSchema,
@@ -52,7 +53,8 @@ const KINDS: readonly ApplicationKind[] = [
   'overseas',
 ];
 const CHANNELS = ['counter', 'mail', 'online', 'overseas-online'] as const;
-const INFORMATIONAL: readonly string[] = RETENTION_EVENT_TYPES;
+/** Records that change no card state: retention, and the counter's loss reports and reveals. */
+const INFORMATIONAL: readonly string[] = [...RETENTION_EVENT_TYPES, ...COUNTER_EVENT_TYPES];
 
 function isCaseEvent(type: string): type is CaseEvent {
   return (CASE_EVENTS as readonly string[]).includes(type);
