@@ -16,6 +16,7 @@ import { reportLoss } from '../counter/loss';
 import type { Logger } from '../log/logger';
 import { SettingsService } from '../settings/settings-service';
 import { createAppSync } from '../sync/app-sync';
+import type { SchedulePolicy } from '../sync/scheduler';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { EventBus } from './event-bus';
 import { AppError } from './errors';
@@ -56,6 +57,8 @@ export interface CounterServicesOptions {
    * use. The live store is never opened.
    */
   training?: boolean;
+  /** The sync scheduler's timings (main/sync/scheduler.ts DEFAULT_SCHEDULE when absent). */
+  syncSchedule?: Partial<SchedulePolicy>;
 }
 
 /** Where a training terminal keeps its practice store, apart from the live one. */
@@ -102,7 +105,13 @@ export async function createCounterServices(
 
   const stopForwarding = readers.onChange((snapshot) => bus.emit('reader.changed', snapshot));
   readers.start();
-  const sync = createAppSync({ db, log: log.child('sync'), now, enabled: mode === 'live' });
+  const sync = createAppSync({
+    db,
+    log: log.child('sync'),
+    now,
+    enabled: mode === 'live',
+    ...(options.syncSchedule ? { service: { schedule: options.syncSchedule } } : {}),
+  });
   const stopSyncForwarding = sync.onStatus((status) => bus.emit('sync.changed', status));
 
   const handlers: Handlers = {

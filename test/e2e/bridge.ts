@@ -13,6 +13,7 @@ import { keyFileProvider } from '../../main/config/key-file';
 import {
   createCounterServices,
   type CounterServices,
+  type CounterServicesOptions,
   type ReaderSource,
 } from '../../main/core/services';
 import { createLogger, type LogRecord } from '../../main/log/logger';
@@ -78,6 +79,7 @@ export interface CounterOptions {
   viewport?: { width: number; height: number };
   idleLockSeconds?: number;
   training?: boolean;
+  syncSchedule?: CounterServicesOptions['syncSchedule'];
 }
 
 export interface Counter {
@@ -107,6 +109,7 @@ export async function openCounter(options: CounterOptions): Promise<Counter> {
     },
     ...(options.idleLockSeconds !== undefined ? { idleLockSeconds: options.idleLockSeconds } : {}),
     ...(options.training ? { training: true } : {}),
+    ...(options.syncSchedule ? { syncSchedule: options.syncSchedule } : {}),
     dataDir: options.dataDir,
     keyProvider: keyFileProvider(options.dataDir, {}),
     host: 'test-bridge',
