@@ -31,6 +31,11 @@ describe('the role/permission matrix', () => {
     expect(ROLES.filter((role) => roleHolds(role, 'staff.manage'))).toEqual(['administrator']);
   });
 
+  it('lets only supervisors close sync review items; every role may read the sync status', () => {
+    expect(ROLES.filter((role) => roleHolds(role, 'sync.review'))).toEqual(['supervisor']);
+    expect(ROLES.filter((role) => roleHolds(role, 'sync.read'))).toEqual([...ROLES]);
+  });
+
   it('prints one row per permission with a mark per role', () => {
     const { header, rows } = permissionMatrix();
     expect(header).toEqual(['permission', ...ROLES]);

@@ -146,7 +146,7 @@ export function SyncScreen({ role }: { role: Role }) {
                   data-result={run.result ?? 'running'}
                 >
                   <td>{formatDateTime(run.startedAt, lang)}</td>
-                  <td>{run.trigger}</td>
+                  <td>{t(`sync.triggers.${run.trigger}`, { defaultValue: run.trigger })}</td>
                   <td>{t(`sync.results.${run.result ?? 'running'}`)}</td>
                   <td>{run.uploaded}</td>
                   <td>{run.downloaded}</td>
