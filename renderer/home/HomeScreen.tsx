@@ -5,6 +5,7 @@ import type { CallError, StaffSession } from '../../preload/contract';
 import { roleHolds } from '../../preload/permissions';
 import { useApi } from '../app/ApiContext';
 import { settle } from '../app/settle';
+import { useTraining } from '../app/training';
 import { ApplicationScreen } from '../apply/ApplicationScreen';
 import { CaseScreen } from '../case/CaseScreen';
 import { ReaderStatus } from '../components/ReaderStatus';
@@ -28,6 +29,8 @@ export type View =
   | { name: 'sync' };
 
 const SECTIONS = ['find', 'apply', 'dayEnd', 'sync'] as const;
+/** A training store never syncs: no sync line, no sync screen. */
+const TRAINING_SECTIONS = ['find', 'apply', 'dayEnd'] as const;
 
 interface HomeScreenProps {
   session: StaffSession;
@@ -45,6 +48,8 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const idle = useIdleLock(session);
   const counterWork = roleHolds(session.role, 'case.read');
+  const training = useTraining();
+  const sections = training ? TRAINING_SECTIONS : SECTIONS;
 
   useEffect(() => {
     if (!counterWork) headingRef.current?.focus();
@@ -100,13 +105,13 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
         }
       >
         {session.locked ? null : <ReaderStatus />}
-        {!session.locked && roleHolds(session.role, 'sync.read') ? (
+        {!session.locked && !training && roleHolds(session.role, 'sync.read') ? (
           <SyncStatusBar {...(counterWork ? { onOpen: () => setView({ name: 'sync' }) } : {})} />
         ) : null}
         {!session.locked && counterWork ? (
           <nav className="sections" aria-label={t('nav.label')}>
             <ul className="sections__list">
-              {SECTIONS.map((name) => (
+              {sections.map((name) => (
                 <li key={name}>
                   <button
                     type="button"
