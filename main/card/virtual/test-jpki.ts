@@ -272,7 +272,8 @@ function signatureSubjectAltName(profile: CardProfile): x509.Extension {
     otherName(SAN_BIRTH_DATE, profile.birthDate.replaceAll('-', '')),
     otherName(SAN_ADDRESS, profile.address),
   ]);
-  return new x509.Extension('2.5.29.17', false, names);
+  // A fresh ArrayBuffer-backed copy: BufferSource excludes shared buffers under newer DOM types.
+  return new x509.Extension('2.5.29.17', false, new Uint8Array(names));
 }
 
 async function endEntity(options: {
