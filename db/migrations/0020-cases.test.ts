@@ -53,9 +53,11 @@ function rawEvent(db: Db, seq: number, overrides: Record<string, unknown> = {}) 
 
 function insertEvent(db: Db, row: ReturnType<typeof rawEvent>): void {
   db.prepare(
-    `INSERT INTO case_event VALUES (@seq, @event_id, @terminal_id, @actor_staff_id, @actor_role,
-       @case_ref, @type, @payload, @case_version_seen, @terminal_time, @prev_hash, @hash,
-       @signature)`,
+    `INSERT INTO case_event (seq, event_id, terminal_id, actor_staff_id, actor_role, case_ref,
+                             type, payload, case_version_seen, terminal_time, prev_hash, hash,
+                             signature)
+     VALUES (@seq, @event_id, @terminal_id, @actor_staff_id, @actor_role, @case_ref, @type,
+             @payload, @case_version_seen, @terminal_time, @prev_hash, @hash, @signature)`,
   ).run(row);
 }
 
@@ -132,7 +134,10 @@ describe('migration 0020: the case store', () => {
     expect(() =>
       db
         .prepare(
-          `INSERT OR REPLACE INTO case_event SELECT 2, event_id, terminal_id, actor_staff_id,
+          `INSERT OR REPLACE INTO case_event (seq, event_id, terminal_id, actor_staff_id,
+             actor_role, case_ref, type, payload, case_version_seen, terminal_time, prev_hash,
+             hash, signature)
+           SELECT 2, event_id, terminal_id, actor_staff_id,
              actor_role, case_ref, type, payload, case_version_seen, terminal_time, hash,
              hash, signature FROM case_event WHERE seq = 1`,
         )

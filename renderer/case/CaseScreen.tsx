@@ -7,6 +7,7 @@ import { useApi } from '../app/ApiContext';
 import { settle } from '../app/settle';
 import { formatDate, formatDateTime, groupedMyNumber, maskedMyNumber } from '../format/dates';
 import type { View } from '../home/HomeScreen';
+import { CallErrorAlert } from '../components/CallErrorAlert';
 
 interface CaseScreenProps {
   applicationId: string;
@@ -40,16 +41,7 @@ export function CaseScreen({ applicationId, locked, onNavigate }: CaseScreenProp
   if (error) {
     return (
       <section className="workspace" data-testid="screen-case">
-        <div
-          className="alert alert--error"
-          role="alert"
-          data-testid="form-error"
-          data-code={error.code}
-        >
-          <p className="alert__message">
-            {t(`errors.${error.code}`, { defaultValue: t('errors.unknown') })}
-          </p>
-        </div>
+        <CallErrorAlert error={error} />
       </section>
     );
   }

@@ -14,6 +14,7 @@ import { settle } from '../app/settle';
 import { TrainingWatermark, useTraining } from '../app/training';
 import { TextField } from '../components/TextField';
 import { formatDate, formatDateTime } from '../format/dates';
+import { CallErrorAlert } from '../components/CallErrorAlert';
 
 /**
  * The day's end: what happened today, the count of the safe against the store, the cards
@@ -97,20 +98,7 @@ export function DayEndScreen() {
         <h1 ref={headingRef} tabIndex={-1}>
           {t('dayEnd.title')}
         </h1>
-        {error ? (
-          <div
-            className="alert alert--error"
-            role="alert"
-            data-testid="form-error"
-            data-code={error.code}
-          >
-            <p className="alert__message">
-              {t(`errors.${error.code}`, { defaultValue: t('errors.unknown') })}
-            </p>
-          </div>
-        ) : (
-          <p role="status">{t('case.loading')}</p>
-        )}
+        {error ? <CallErrorAlert error={error} /> : <p role="status">{t('case.loading')}</p>}
       </section>
     );
   }
@@ -124,18 +112,7 @@ export function DayEndScreen() {
         {t('dayEnd.title')}
         <span className="heading__sub">{formatDate(summary.date, lang)}</span>
       </h1>
-      {error ? (
-        <div
-          className="alert alert--error"
-          role="alert"
-          data-testid="form-error"
-          data-code={error.code}
-        >
-          <p className="alert__message">
-            {t(`errors.${error.code}`, { defaultValue: t('errors.unknown') })}
-          </p>
-        </div>
-      ) : null}
+      {error ? <CallErrorAlert error={error} /> : null}
       <div className="form__actions">
         <button
           type="button"

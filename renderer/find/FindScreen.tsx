@@ -6,6 +6,7 @@ import { useApi } from '../app/ApiContext';
 import { settle } from '../app/settle';
 import { formatDate, maskedMyNumber } from '../format/dates';
 import { WedgeDetector } from './scanner';
+import { CallErrorAlert } from '../components/CallErrorAlert';
 
 const PAGE = 200;
 const ROW_HEIGHT = 76;
@@ -207,18 +208,7 @@ export function FindScreen({ onOpen }: FindScreenProps) {
           </span>
         ) : null}
       </div>
-      {error ? (
-        <div
-          className="alert alert--error"
-          role="alert"
-          data-testid="form-error"
-          data-code={error.code}
-        >
-          <p className="alert__message">
-            {t(`errors.${error.code}`, { defaultValue: t('errors.unknown') })}
-          </p>
-        </div>
-      ) : null}
+      {error ? <CallErrorAlert error={error} /> : null}
       <div
         ref={listRef}
         className="results"

@@ -18,6 +18,7 @@ import { LockScreen } from '../session/LockScreen';
 import { useIdleLock } from '../session/useIdleLock';
 import { SyncScreen } from '../sync/SyncScreen';
 import { SyncStatusBar } from '../sync/SyncStatusBar';
+import { CallErrorAlert } from '../components/CallErrorAlert';
 
 /** Where the clerk is. Kept while the session is locked, so work resumes where it was. */
 export type View =
@@ -134,19 +135,7 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
       {session.locked ? <LockScreen session={session} onSignOut={() => void signOut()} /> : null}
       {/* Kept mounted but hidden while locked: the clerk returns to the same screen. */}
       <main className="page" data-testid="screen-home" hidden={session.locked}>
-        {error ? (
-          <div
-            className="alert alert--error"
-            role="alert"
-            data-testid="form-error"
-            data-code={error.code}
-          >
-            <h2 className="alert__title">{t('home.signOutFailed')}</h2>
-            <p className="alert__message">
-              {t(`errors.${error.code}`, { defaultValue: t('errors.unknown') })}
-            </p>
-          </div>
-        ) : null}
+        {error ? <CallErrorAlert error={error} title={t('home.signOutFailed')} /> : null}
         {counterWork ? (
           <CounterView
             view={view}

@@ -6,6 +6,7 @@ import { useApi } from '../app/ApiContext';
 import { settle } from '../app/settle';
 import { formatDateTime } from '../format/dates';
 import { useSyncStatus } from './useSyncStatus';
+import { CallErrorAlert } from '../components/CallErrorAlert';
 
 /**
  * The sync screen: the state, a "sync now" button, the recent runs, and the review items a
@@ -63,18 +64,7 @@ export function SyncScreen({ role }: { role: Role }) {
       <h1 ref={headingRef} tabIndex={-1}>
         {t('sync.title')}
       </h1>
-      {error ? (
-        <div
-          className="alert alert--error"
-          role="alert"
-          data-testid="sync-error"
-          data-code={error.code}
-        >
-          <p className="alert__message">
-            {t(`errors.${error.code}`, { defaultValue: t('errors.unknown') })}
-          </p>
-        </div>
-      ) : null}
+      {error ? <CallErrorAlert error={error} testId="sync-error" /> : null}
       <section className="stack">
         <p data-testid="sync-state" data-state={status?.state ?? ''}>
           {t('sync.stateLabel')}: {status ? t(`sync.states.${status.state}`) : '…'}
