@@ -7,7 +7,7 @@
 #   iproute2, util-linux      ip and unshare, for the private test namespace
 #   python3, make, g++        node-gyp's toolchain for the native modules
 set -euo pipefail
-PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc chromium iproute2 util-linux python3 make g++)
+PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc chromium iproute2 util-linux openssl python3 make g++)
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
