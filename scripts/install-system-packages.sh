@@ -5,6 +5,7 @@
 #   opensc                    an independent PC/SC client to cross-check the virtual card
 #   chromium                  the browser the E2E tests drive (never a downloaded one)
 #   iproute2, util-linux      ip and unshare, for the private test namespace
+#   openssl                   an independent check of the terminal's certificate request
 #   python3, make, g++        node-gyp's toolchain for the native modules
 set -euo pipefail
 PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd opensc chromium iproute2 util-linux openssl python3 make g++)
