@@ -29,6 +29,9 @@ import type { SyncIdentity } from '../main/sync/identity';
 import { buildBatch } from '../main/sync/upload';
 import { paths } from '../sync/protocol';
 
+/** Benchmarks print their figures on stdout, one line each (no logger: nothing personal here). */
+const line = (text: string): void => void process.stdout.write(`${text}\n`);
+
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 50_000);
 const silent = createLogger({ sink: () => undefined, level: 'error' });
 
@@ -143,17 +146,17 @@ async function main(): Promise<void> {
     await client.close();
 
     const mb = (n: number | undefined): string => `${((n ?? 0) / 1024 / 1024).toFixed(0)} MB`;
-    console.log(
+    line(
       `sync drain: ${EVENTS.toLocaleString('en')} events in ${report.upload.batches} batches (${(bytes / 1024 / 1024).toFixed(1)} MiB on the wire)`,
     );
-    console.log(
+    line(
       `  terminal sync engine: ${syncSeconds.toFixed(1)} s (${Math.round(EVENTS / syncSeconds).toLocaleString('en')} events/s)`,
     );
-    console.log(
+    line(
       `  baseline raw undici PUT of the same bytes: ${rawSeconds.toFixed(1)} s (${Math.round(EVENTS / rawSeconds).toLocaleString('en')} events/s)`,
     );
-    console.log(`  ratio sync / raw: ${(syncSeconds / rawSeconds).toFixed(2)}x (goal <= 1.5x)`);
-    console.log(
+    line(`  ratio sync / raw: ${(syncSeconds / rawSeconds).toFixed(2)}x (goal <= 1.5x)`);
+    line(
       `  terminal RSS: start ${mb(rssAt['start'])}, at 10% ${mb(rssAt['10%'])}, at 50% ${mb(rssAt['50%'])}, at 100% ${mb(rssAt['100%'])}; peak ${mb(peak)}`,
     );
     a.db.close();
