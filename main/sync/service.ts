@@ -28,6 +28,7 @@ import {
   type SchedulerState,
 } from './scheduler';
 import type { Timeouts } from './transport';
+import type { SyncStatusView } from '../../preload/contract';
 
 export type SyncAlert =
   | 'NOT_ENROLLED'
@@ -37,26 +38,16 @@ export type SyncAlert =
   | 'SYNC_HALTED'
   | 'REVOCATION_LIST_STALE';
 
-export interface SyncStatus {
-  enrolled: boolean;
-  terminalId: string | null;
-  officeCode: string | null;
-  /** The terminal's standing at central as last learned. */
-  standing: 'active' | 'revoked' | 'quarantined' | null;
-  state: 'not-enrolled' | 'stopped' | 'idle' | 'running' | 'backoff' | 'parked' | 'halted';
-  lastSuccessAt: string | null;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string | null;
-  consecutiveFailures: number;
-  lastError: { code: string; message: string } | null;
-  pendingEvents: number;
+/**
+ * The whole status: what the renderer sees (preload/contract.ts SyncStatusView, one
+ * definition for both sides) plus what only main and the CLI use.
+ */
+export interface SyncStatus extends Omit<SyncStatusView, 'revocation' | 'alerts'> {
   ackedThroughSeq: number;
   lastSeq: number;
-  oldestPendingAgeMs: number | null;
   parkedAtSeq: number | null;
   clockOffsetMs: number | null;
   revocation: RevocationFreshness;
-  openReviewItems: number;
   alerts: SyncAlert[];
 }
 
