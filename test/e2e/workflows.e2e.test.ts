@@ -17,6 +17,7 @@ import { createMemoryLogger } from '../../main/log/logger';
 import { startPcscd, type PcscdHandle } from '../harness/pcscd';
 import { expectAccessible } from './axe';
 import { launchBrowser, openCounter, type Counter } from './bridge';
+import { both, press, signInWith, typeInto } from './keyboard';
 
 const PASSWORD = 'counter-window-7';
 const CLERK = { staffId: 'clerk01', displayName: '窓口 太郎', role: 'clerk' as const };
@@ -62,36 +63,8 @@ async function start(
 }
 
 /** Focus an element by test ID (as Tab would reach it) and press a key. */
-async function press(page: Page, testId: string, key = 'Enter'): Promise<void> {
-  await page.getByTestId(testId).focus();
-  await page.keyboard.press(key);
-}
-
-async function typeInto(page: Page, testId: string, text: string, delay = 0): Promise<void> {
-  await page.getByTestId(testId).focus();
-  await page.keyboard.type(text, { delay });
-}
-
-async function signIn(page: Page, staffId = CLERK.staffId): Promise<void> {
-  await typeInto(page, 'signin-staff-id', staffId);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(PASSWORD);
-  await page.keyboard.press('Enter');
-  await page.getByTestId('screen-home').waitFor();
-}
-
-async function both(counter: Counter, name: string, ready: (page: Page) => Promise<void>) {
-  const { page } = counter;
-  await ready(page);
-  await expectAccessible(page, `${name} (ja)`);
-  await counter.screenshot(`${name}-ja`);
-  await press(page, 'language-en');
-  await page.locator('html[lang="en"]').waitFor();
-  await ready(page);
-  await expectAccessible(page, `${name} (en)`);
-  await counter.screenshot(`${name}-en`);
-  await press(page, 'language-ja');
-  await page.locator('html[lang="ja"]').waitFor();
+function signIn(page: Page, staffId = CLERK.staffId): Promise<void> {
+  return signInWith(page, staffId, PASSWORD);
 }
 
 function events(counter: Counter, type: string) {
