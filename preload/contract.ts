@@ -64,6 +64,33 @@ export const ERROR_CODES = [
   'PRINT_UNAVAILABLE',
   'SYNC_NOT_ENROLLED',
   'SYNC_REVIEW_INVALID',
+  // The two-person rule (main/auth/second-person.ts): a supervisor's approval on this terminal.
+  'SECOND_PERSON_REQUIRED',
+  'SECOND_PERSON_REFUSED',
+  'SECOND_PERSON_SAME_STAFF',
+  'SECOND_PERSON_NOT_SUPERVISOR',
+  'SECOND_PERSON_LOCKED_OUT',
+  // Card and reader failures (main/card/errors.ts CARD_ERROR_CODES, same codes and order),
+  // crossing the bridge from the card steps (main/counter/card-access.ts cardCallError).
+  'READER_SERVICE_UNAVAILABLE',
+  'NO_READER',
+  'NO_CARD',
+  'CARD_REMOVED',
+  'READER_BUSY',
+  'UNKNOWN_CARD',
+  'CARD_UNRESPONSIVE',
+  'READER_ERROR',
+  'WRONG_PIN',
+  'PIN_BLOCKED',
+  'PIN_REQUIRED',
+  'CARD_DATA_INVALID',
+  'CARD_COMMAND_REFUSED',
+  'CERTIFICATE_UNTRUSTED',
+  'CARD_KEY_MISMATCH',
+  'PIN_NOT_SET',
+  'PIN_ALREADY_SET',
+  'PIN_FORMAT_INVALID',
+  'ISSUANCE_SECRET_REJECTED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -334,6 +361,19 @@ const displayName = z.string().trim().min(1).max(MAX_TEXT);
 const password = z.string().min(1).max(256);
 const empty = z.strictObject({});
 
+/**
+ * The two-person rule's input, the same for every call that needs it (PIN reset, reinstating a
+ * suspended card, a stale revocation-list override, bulk export, a My Number shown outside a
+ * case): a supervisor signs on this terminal with staff ID and password and says why. Main
+ * checks it (main/auth/second-person.ts); the service records both identities and the reason.
+ */
+export const approvalInput = z.strictObject({
+  supervisorId: staffId,
+  password,
+  reason: z.string().trim().min(3).max(MAX_TEXT),
+});
+export type ApprovalInput = z.input<typeof approvalInput>;
+
 const isoDate = z
   .string()
   .min(1)
@@ -449,7 +489,12 @@ export const calls = {
     permission: 'case.read',
   }),
   'cases.revealMyNumber': call<MyNumberReveal>()({
-    input: z.strictObject({ applicationId, reason: z.enum(REVEAL_REASONS) }),
+    input: z.strictObject({
+      applicationId,
+      reason: z.enum(REVEAL_REASONS),
+      /** Needed when the reason is not about the applicant at the counter (REVEAL_IN_CASE). */
+      approval: approvalInput.optional(),
+    }),
     permission: 'case.revealMyNumber',
   }),
   'applications.record': call<ApplicationRecorded>()({
@@ -500,7 +545,8 @@ export const calls = {
     permission: 'dayEnd.reconcile',
   }),
   'dayEnd.exportCsv': call<SavedFile>()({
-    input: z.strictObject({ date: isoDate.optional() }),
+    /** A bulk export of the day: a supervisor approves it (two-person rule). */
+    input: z.strictObject({ date: isoDate.optional(), approval: approvalInput }),
     permission: 'dayEnd.read',
   }),
   'print.toPdf': call<SavedFile>()({

@@ -66,9 +66,9 @@ export class ReaderManager {
   /**
    * A channel to the card in `readerName`. Each channel has a PC/SC session of its own, so the
    * reader watch goes on meanwhile and a clerk reader and an applicant reader can be used at
-   * the same time.
+   * the same time. Without a name: the only reader holding a card.
    */
-  connect(readerName: string): Promise<CardChannel> {
+  connect(readerName?: string): Promise<CardChannel> {
     return openChannel(this.port, readerName);
   }
 

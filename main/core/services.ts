@@ -4,12 +4,14 @@
 import { join } from 'node:path';
 import { openStore, type Db } from '../../db/open';
 import type { ReaderSnapshot } from '../../preload/contract';
+import type { CardChannel } from '../card/channel';
 import { AuthService } from '../auth/auth-service';
 import { CaseStore } from '../cases/case-store';
 import { countApplications, seedCases } from '../cases/seed';
 import { ensureDataDir, STORE_FILE } from '../config/data-dir';
 import type { KeyProvider } from '../config/key-file';
 import { recordApplication } from '../counter/applications';
+import { createCardAccess, type CardAccess } from '../counter/card-access';
 import { dayCsv, daySummary, reconcile, recordReminders, saveOutput } from '../counter/day-end';
 import { getCase, revealMyNumber, searchForCounter } from '../counter/find';
 import { reportLoss } from '../counter/loss';
@@ -28,6 +30,11 @@ export interface ReaderSource {
   stop(): Promise<void> | void;
   snapshot(): ReaderSnapshot;
   onChange(listener: (snapshot: ReaderSnapshot) => void): () => void;
+  /**
+   * A channel to the card in the named reader, or in the only reader holding a card; the
+   * workflows reach it through `cardAccess` (main/counter/card-access.ts).
+   */
+  connect(readerName?: string): Promise<CardChannel>;
 }
 
 /**
@@ -73,6 +80,8 @@ export interface CounterServices {
   settings: SettingsService;
   cases: CaseStore;
   db: Db;
+  /** The card in a reader as a MyNumberCard (PC/SC, or training mode's in-process readers). */
+  cardAccess: CardAccess;
   close(): Promise<void>;
 }
 
@@ -103,6 +112,7 @@ export async function createCounterServices(
   const cases = new CaseStore({ db, log: log.child('cases'), now });
   const counterLog = log.child('counter');
 
+  const cardAccess = createCardAccess(readers);
   const stopForwarding = readers.onChange((snapshot) => bus.emit('reader.changed', snapshot));
   readers.start();
   const sync = createAppSync({
@@ -177,6 +187,7 @@ export async function createCounterServices(
     settings,
     cases,
     db,
+    cardAccess,
     async close() {
       auth.stop();
       stopSyncForwarding();
