@@ -24,6 +24,7 @@ import { createSmartcardPort } from '../main/card/smartcard-port';
 import type { VirtualMyNumberCard } from '../main/card/virtual/card';
 import { insertIntoVpcd } from '../main/card/virtual/vpcd-connector';
 import { startPcscd, type PcscdHandle } from '../test/harness/pcscd';
+import { report } from './report';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 100);
 const PIN = '4826';
@@ -211,6 +212,27 @@ try {
   process.stdout.write(`card-identify: pcscd+vpcd with quickack, ${ROUNDS} rounds each\n`);
   process.stdout.write(line('extended-length card', extended));
   process.stdout.write(line('short-APDU card', short));
+  for (const [label, f] of [
+    ['extended-length card', extended],
+    ['short-APDU card', short],
+  ] as const) {
+    report({
+      name: `card-identify: ${label}, ${f.apdus} APDUs`,
+      figure: `median ${f.ours.toFixed(2)} ms`,
+      baseline: `${f.raw.toFixed(2)} ms raw replay`,
+      ratio: f.ours / f.raw,
+      goal: 'ratio <= 1.2',
+      pass: f.ours / f.raw <= 1.2,
+    });
+  }
+  report({
+    name: 'card-identify: APDUs for the authentication certificate',
+    figure: `${extended.certificateApdus} (extended), ${short.certificateApdus} (short)`,
+    baseline: `${opensc} OpenSC pkcs15-tool`,
+    ratio: Math.max(extended.certificateApdus, short.certificateApdus) / opensc,
+    goal: 'ours <= OpenSC',
+    pass: Math.max(extended.certificateApdus, short.certificateApdus) <= opensc,
+  });
   process.stdout.write(
     `card-identify: authentication certificate: ours ${extended.certificateApdus} APDUs (extended) / ${short.certificateApdus} (short), OpenSC pkcs15-tool --read-certificate 01: ${opensc} APDUs (goal: ours <= OpenSC)\n`,
   );

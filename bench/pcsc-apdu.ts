@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { Context, SCARD_PROTOCOL_T1, SCARD_SHARE_SHARED, type ContextInterface } from 'smartcard';
 import { insertPlaceholderCard, PLACEHOLDER_AID } from '../test/harness/placeholder-card';
 import { startPcscd } from '../test/harness/pcscd';
+import { report } from './report';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 200);
 const BASELINE_ROUNDS = Number(process.env['BENCH_BASELINE_ROUNDS'] ?? 40);
@@ -93,6 +94,14 @@ try {
     `pcsc-apdu: baseline ${baseline.toFixed(3)} ms per APDU without quickack (${BASELINE_ROUNDS} SELECTs)\n`,
   );
   process.stdout.write(`pcsc-apdu: ratio baseline/quickack = ${(baseline / quick).toFixed(0)}x\n`);
+  report({
+    name: 'pcsc-apdu: APDU round trip with quickack',
+    figure: `median ${quick.toFixed(3)} ms`,
+    baseline: `${baseline.toFixed(3)} ms without quickack`,
+    ratio: quick / baseline,
+    goal: 'harness check: quickack removes the delayed-ACK wait (ratio < 0.5)',
+    pass: quick / baseline < 0.5,
+  });
 } finally {
   loopbackRoute(true);
 }

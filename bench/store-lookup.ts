@@ -24,6 +24,7 @@ import { FIND_PERSON_BY_MY_NUMBER_HMAC, GET_APPLICATION } from '../main/cases/qu
 import { searchCases, searchSql } from '../main/cases/search';
 import { seedCases, syntheticMyNumber } from '../main/cases/seed';
 import { prefixUpperBound } from '../main/cases/queries';
+import { report } from './report';
 
 const CASES = Number(process.env['BENCH_CASES'] ?? 10_000);
 const LOOKUPS = Number(process.env['BENCH_LOOKUPS'] ?? 2000);
@@ -120,6 +121,15 @@ try {
     const ours = med(`${kind}, main/cases`);
     const base = med(`${kind}, bare SQL`);
     const ratio = ours.p50 / base.p50;
+    const p99Goal = kind.startsWith('kana') ? 20 : 5;
+    report({
+      name: `store-lookup: ${kind} (${CASES} cases)`,
+      figure: `p50 ${us(ours.p50)}, p99 ${us(ours.p99)}`,
+      baseline: `p50 ${us(base.p50)} bare SQL`,
+      ratio,
+      goal: `ratio <= 1.5, p99 < ${p99Goal} ms`,
+      pass: ratio <= 1.5 && ours.p99 < p99Goal * 1000,
+    });
     process.stdout.write(
       `store-lookup: ${kind}: main/cases p50 ${us(ours.p50)} p99 ${us(ours.p99)}; bare SQL p50 ${us(base.p50)} p99 ${us(base.p99)}; ratio p50 ${ratio.toFixed(2)}x, p99 ${(ours.p99 / base.p99).toFixed(2)}x (goal <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER GOAL'}; p99 goal < ${kind.startsWith('kana') ? '20' : '5'} ms ${ours.p99 < (kind.startsWith('kana') ? 20_000 : 5_000) ? 'OK' : 'OVER GOAL'}\n`,
     );
@@ -135,6 +145,14 @@ try {
       .map((l) => l.toFixed(1))
       .join(' ')} on ${availableParallelism()} cores\n`,
   );
+  report({
+    name: `store-lookup: seeding ${CASES} cases`,
+    figure: `${seedSeconds.toFixed(1)} s, peak RSS ${maxRssMiB.toFixed(0)} MiB`,
+    baseline: '',
+    ratio: null,
+    goal: `at ${FULL.toLocaleString('en')}: < 180 s, < 1024 MiB`,
+    pass: CASES >= FULL ? seedSeconds < 180 && maxRssMiB < 1024 : null,
+  });
   bare.close();
   db.close();
 } finally {

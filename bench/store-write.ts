@@ -20,6 +20,7 @@ import { REQUIREMENTS } from '../domain/case-lifecycle';
 import { createLogger } from '../main/log/logger';
 import { CaseStore } from '../main/cases/case-store';
 import { application, central, clerk } from '../main/cases/testing';
+import { report } from './report';
 
 const TX = Number(process.env['BENCH_TX'] ?? 300);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -116,6 +117,14 @@ try {
   process.stdout.write(
     `store-write: per handover ${(1000 / enc).toFixed(2)} ms encrypted, ${(1000 / base).toFixed(2)} ms plain; rounds enc [${encrypted.rates.map(fmt).join(', ')}] plain [${plain.rates.map(fmt).join(', ')}]\n`,
   );
+  report({
+    name: 'store-write: handover tx/s, encrypted vs plain',
+    figure: `${fmt(enc)} tx/s`,
+    baseline: `${fmt(base)} tx/s unencrypted`,
+    ratio: enc / base,
+    goal: 'encryption costs <= 25% (ratio >= 0.75)',
+    pass: cost <= 25,
+  });
   // fsync dominates the wall time and swings with whatever else the disk and CPUs do; the CPU
   // time of the same transactions is what the cipher adds, and is far steadier on a busy host.
   const encCpu = median(encrypted.cpu);

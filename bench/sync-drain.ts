@@ -28,6 +28,7 @@ import { SyncEngine } from '../main/sync/engine';
 import type { SyncIdentity } from '../main/sync/identity';
 import { buildBatch } from '../main/sync/upload';
 import { paths } from '../sync/protocol';
+import { report as reportResult } from './report';
 
 /** Benchmarks print their figures on stdout, one line each (no logger: nothing personal here). */
 const line = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -156,6 +157,14 @@ async function main(): Promise<void> {
       `  baseline raw undici PUT of the same bytes: ${rawSeconds.toFixed(1)} s (${Math.round(EVENTS / rawSeconds).toLocaleString('en')} events/s)`,
     );
     line(`  ratio sync / raw: ${(syncSeconds / rawSeconds).toFixed(2)}x (goal <= 1.5x)`);
+    reportResult({
+      name: `sync-drain: ${EVENTS.toLocaleString('en')} events`,
+      figure: `${syncSeconds.toFixed(1)} s`,
+      baseline: `${rawSeconds.toFixed(1)} s raw PUT`,
+      ratio: syncSeconds / rawSeconds,
+      goal: 'ratio <= 1.5',
+      pass: syncSeconds / rawSeconds <= 1.5,
+    });
     line(
       `  terminal RSS: start ${mb(rssAt['start'])}, at 10% ${mb(rssAt['10%'])}, at 50% ${mb(rssAt['50%'])}, at 100% ${mb(rssAt['100%'])}; peak ${mb(peak)}`,
     );

@@ -23,6 +23,7 @@ import {
   verifySnapshotHeader,
 } from '../sync/signing';
 import { applyDeltaEntries, insertStaging, swapInSnapshot } from '../main/sync/revocations';
+import { report } from './report';
 
 /** Benchmarks print their figures on stdout, one line each (no logger: nothing personal here). */
 const line = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -148,6 +149,14 @@ try {
   );
   line(`  baseline bare INSERT:        ${baseSeconds.toFixed(1)} s, peak RSS ${mb(basePeak)}`);
   line(`  ratio (checked / bare):     ${(snapshotSeconds / baseSeconds).toFixed(2)}x`);
+  report({
+    name: `sync-revocations: snapshot of ${ENTRIES.toLocaleString('en')} entries`,
+    figure: `${snapshotSeconds.toFixed(1)} s, peak RSS ${mb(snapshotPeak)}`,
+    baseline: `${baseSeconds.toFixed(1)} s bare INSERT`,
+    ratio: snapshotSeconds / baseSeconds,
+    goal: 'reported (no goal set)',
+    pass: null,
+  });
   line(
     `revocation delta: ${DELTA.toLocaleString('en')} entries verified and applied in ${(deltaSeconds * 1000).toFixed(0)} ms; list now ${count.toLocaleString('en')} entries`,
   );
