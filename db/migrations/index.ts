@@ -12,6 +12,7 @@ import m0050 from './0050-trust-anchors';
 import m0060 from './0060-sync';
 import m0070 from './0070-counter';
 import m0080 from './0080-event-transactions';
+import m0100 from './0100-overseas-review';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0060,
   m0070,
   m0080,
+  m0100,
 ];
 
 export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
