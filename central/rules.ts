@@ -14,6 +14,7 @@ import {
 } from '../domain/case-lifecycle';
 import { RETENTION_EVENT_TYPES } from '../db/migrations/0040-retention';
 import { COUNTER_EVENT_TYPES } from '../db/migrations/0070-counter';
+import { SECOND_PERSON_EVENT_TYPES } from '../db/migrations/0090-second-person-and-arrival';
 import {
   CLOCK_SKEW_TOLERANCE_MS,
   HandoverAttestationSchema,
@@ -54,7 +55,12 @@ const KINDS: readonly ApplicationKind[] = [
 ];
 const CHANNELS = ['counter', 'mail', 'online', 'overseas-online'] as const;
 /** Records that change no card state: retention, and the counter's loss reports and reveals. */
-const INFORMATIONAL: readonly string[] = [...RETENTION_EVENT_TYPES, ...COUNTER_EVENT_TYPES];
+const INFORMATIONAL: readonly string[] = [
+  ...RETENTION_EVENT_TYPES,
+  ...COUNTER_EVENT_TYPES,
+  // PIN reset, arrival flags, supervisor approvals (migration 0090): no card state changes.
+  ...SECOND_PERSON_EVENT_TYPES,
+];
 
 function isCaseEvent(type: string): type is CaseEvent {
   return (CASE_EVENTS as readonly string[]).includes(type);

@@ -18,6 +18,11 @@ const COUNTER: readonly Permission[] = [
   'case.revealMyNumber',
   'application.record',
   'card.suspend',
+  // Arrival check, PIN reset, reinstatement: a clerk starts them; the PIN reset and the
+  // reinstatement also need a supervisor's approval on the terminal (main/auth/second-person.ts).
+  'card.arrival',
+  'card.resetPin',
+  'card.reinstate',
   'dayEnd.read',
   'dayEnd.reconcile',
   'sync.read',

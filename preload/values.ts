@@ -26,6 +26,9 @@ export const PERMISSIONS = [
   'case.revealMyNumber',
   'application.record',
   'card.suspend',
+  'card.arrival',
+  'card.resetPin',
+  'card.reinstate',
   'dayEnd.read',
   'dayEnd.reconcile',
   'sync.read',
@@ -40,8 +43,24 @@ export const LOSS_REASONS = ['loss', 'theft'] as const;
 export type LossReason = (typeof LOSS_REASONS)[number];
 
 /** Why a clerk needs to see a full My Number; recorded in the audit event. */
-export const REVEAL_REASONS = ['identity-check', 'applicant-request', 'data-correction'] as const;
+export const REVEAL_REASONS = [
+  'identity-check',
+  'applicant-request',
+  'data-correction',
+  'inquiry',
+] as const;
 export type RevealReason = (typeof REVEAL_REASONS)[number];
+
+/**
+ * Reasons about the case at the counter (the applicant in front of the clerk, or correcting
+ * that case's record): a reason suffices. Any other reason, e.g. answering an inquiry from
+ * another office, is outside a case and needs a supervisor's approval (two-person rule).
+ */
+export const REVEAL_IN_CASE: readonly RevealReason[] = [
+  'identity-check',
+  'applicant-request',
+  'data-correction',
+];
 
 export const PRINT_DOCUMENTS = ['day-report', 'reminder-letters'] as const;
 export type PrintDocument = (typeof PRINT_DOCUMENTS)[number];

@@ -12,6 +12,7 @@ import m0050 from './0050-trust-anchors';
 import m0060 from './0060-sync';
 import m0070 from './0070-counter';
 import m0080 from './0080-event-transactions';
+import m0090 from './0090-second-person-and-arrival';
 import m0100 from './0100-overseas-review';
 
 export interface Migration {
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0060,
   m0070,
   m0080,
+  m0090,
   m0100,
 ];
 

@@ -6,6 +6,7 @@ import { openStore, type Db } from '../../db/open';
 import type { ReaderSnapshot } from '../../preload/contract';
 import type { CardChannel } from '../card/channel';
 import { AuthService } from '../auth/auth-service';
+import { recordApproval, SecondPerson } from '../auth/second-person';
 import { CaseStore } from '../cases/case-store';
 import { countApplications, seedCases } from '../cases/seed';
 import { ensureDataDir, STORE_FILE } from '../config/data-dir';
@@ -13,7 +14,7 @@ import type { KeyProvider } from '../config/key-file';
 import { recordApplication } from '../counter/applications';
 import { createCardAccess, type CardAccess } from '../counter/card-access';
 import { dayCsv, daySummary, reconcile, recordReminders, saveOutput } from '../counter/day-end';
-import { getCase, revealMyNumber, searchForCounter } from '../counter/find';
+import { getCase, revealMyNumber, revealNeedsApproval, searchForCounter } from '../counter/find';
 import { reportLoss } from '../counter/loss';
 import type { Logger } from '../log/logger';
 import { SettingsService } from '../settings/settings-service';
@@ -80,6 +81,8 @@ export interface CounterServices {
   settings: SettingsService;
   cases: CaseStore;
   db: Db;
+  /** The two-person rule: a supervisor's approval, for the services that need one. */
+  secondPerson: SecondPerson;
   /** The card in a reader as a MyNumberCard (PC/SC, or training mode's in-process readers). */
   cardAccess: CardAccess;
   close(): Promise<void>;
@@ -111,6 +114,8 @@ export async function createCounterServices(
   }
   const cases = new CaseStore({ db, log: log.child('cases'), now });
   const counterLog = log.child('counter');
+  // The two-person rule: a supervisor's approval on this terminal (main/auth/second-person.ts).
+  const secondPerson = new SecondPerson({ db, log: log.child('auth'), now });
 
   const cardAccess = createCardAccess(readers);
   const stopForwarding = readers.onChange((snapshot) => bus.emit('reader.changed', snapshot));
@@ -140,16 +145,35 @@ export async function createCounterServices(
     'reader.snapshot': () => readers.snapshot(),
     'cases.search': (input) => searchForCounter(db, input),
     'cases.get': (input) => getCase(db, input.applicationId),
-    'cases.revealMyNumber': (input) => revealMyNumber(db, input, auth.actor(), now, counterLog),
+    'cases.revealMyNumber': async (input) => {
+      const actor = auth.actor();
+      const approval =
+        input.approval || revealNeedsApproval(input.reason)
+          ? await secondPerson.approve(
+              input.approval,
+              'reveal-my-number',
+              actor.staffId,
+              input.applicationId,
+            )
+          : null;
+      return revealMyNumber(db, input, actor, now, counterLog, approval);
+    },
     'applications.record': (input) => recordApplication(db, cases, input, auth.actor(), now),
     'cards.reportLoss': (input) => reportLoss(db, cases, input, auth.actor(), now, counterLog),
     'dayEnd.summary': (input) => daySummary(db, input.date, now),
     'dayEnd.reconcile': (input) => reconcile(db, input.counted, auth.actor().staffId, now),
     'dayEnd.recordReminders': (input) =>
       recordReminders(db, input.cardSerials, auth.actor().staffId, now),
-    'dayEnd.exportCsv': (input) => {
+    'dayEnd.exportCsv': async (input) => {
+      // A bulk export leaves the terminal: a supervisor approves it (two-person rule), and
+      // approval_log is its audit record (it has no case), written once the file is saved.
+      const { staffId } = auth.actor();
       const summary = daySummary(db, input.date, now);
-      return saveOutput(dataDir, 'exports', `day-end-${summary.date}.csv`, dayCsv(summary));
+      const subject = `day-end:${summary.date}`;
+      const approval = await secondPerson.approve(input.approval, 'bulk-export', staffId, subject);
+      const saved = saveOutput(dataDir, 'exports', `day-end-${summary.date}.csv`, dayCsv(summary));
+      recordApproval(db, approval, subject);
+      return saved;
     },
     'print.toPdf': async (input) => {
       if (!options.printer) {
@@ -187,6 +211,7 @@ export async function createCounterServices(
     settings,
     cases,
     db,
+    secondPerson,
     cardAccess,
     async close() {
       auth.stop();

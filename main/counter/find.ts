@@ -4,15 +4,17 @@
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
 import type { Actor, ApplicationKind, CardState } from '../../domain/case-lifecycle';
-import type {
-  CaseDetail,
-  CasePage,
-  LossReason,
-  MyNumberReveal,
-  RevealReason,
-  Sex,
+import {
+  REVEAL_IN_CASE,
+  type CaseDetail,
+  type CasePage,
+  type LossReason,
+  type MyNumberReveal,
+  type RevealReason,
+  type Sex,
 } from '../../preload/contract';
 import type { EventActor } from '../audit/append';
+import { approvalPayload, recordApproval, type Approval } from '../auth/second-person';
 import { searchCases, SearchError } from '../cases/search';
 import { AppError } from '../core/errors';
 import type { Logger } from '../log/logger';
@@ -176,9 +178,18 @@ export function getCase(db: Db, applicationId: string): CaseDetail {
 }
 
 /**
+ * Whether showing a My Number for this reason needs a supervisor's approval (two-person rule):
+ * a reason about the case at the counter suffices (REVEAL_IN_CASE); any other is outside a case.
+ */
+export function revealNeedsApproval(reason: RevealReason): boolean {
+  return !REVEAL_IN_CASE.includes(reason);
+}
+
+/**
  * The full My Number of a case's person, for REVEAL_SECONDS on screen. The reason and the
  * person (by ID, never the number) go into a signed case event in the same transaction that
- * reads the number, so no number leaves the store unrecorded.
+ * reads the number, so no number leaves the store unrecorded. Outside a case the supervisor's
+ * approval (main/auth/second-person.ts) is required and recorded in that event as well.
  */
 export function revealMyNumber(
   db: Db,
@@ -186,7 +197,14 @@ export function revealMyNumber(
   actor: EventActor,
   now: () => Date,
   log: Logger,
+  approval: Approval | null = null,
 ): MyNumberReveal {
+  if (revealNeedsApproval(input.reason) && !approval) {
+    throw new AppError(
+      'SECOND_PERSON_REQUIRED',
+      "Showing a My Number outside a case needs a supervisor's approval.",
+    );
+  }
   const at = now();
   const result = db.transaction(() => {
     const row = prepared(
@@ -200,10 +218,16 @@ export function revealMyNumber(
       type: 'my-number-revealed',
       caseRef: input.applicationId,
       actor,
-      payload: { personId: row.person_id, reason: input.reason, seconds: REVEAL_SECONDS },
+      payload: {
+        personId: row.person_id,
+        reason: input.reason,
+        seconds: REVEAL_SECONDS,
+        ...(approval ? approvalPayload(approval) : {}),
+      },
       caseVersionSeen: row.version,
       terminalTime: at.toISOString(),
     });
+    if (approval) recordApproval(db, approval, input.applicationId);
     return { myNumber: row.my_number, seq };
   })();
   log.info('my number revealed', { reason: input.reason, seq: result.seq });

@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Radio, RadioGroup, Label } from 'react-aria-components';
-import type { CallError, CaseDetail, MyNumberReveal } from '../../preload/contract';
-import { REVEAL_REASONS, type RevealReason } from '../../preload/values';
+import type { ApprovalInput, CallError, CaseDetail, MyNumberReveal } from '../../preload/contract';
+import { REVEAL_IN_CASE, REVEAL_REASONS, type RevealReason } from '../../preload/values';
 import { useApi } from '../app/ApiContext';
 import { settle } from '../app/settle';
 import { formatDate, formatDateTime, groupedMyNumber, maskedMyNumber } from '../format/dates';
 import type { View } from '../home/HomeScreen';
 import { CallErrorAlert } from '../components/CallErrorAlert';
+import { approvalReady, NO_APPROVAL, SupervisorApproval } from '../components/SupervisorApproval';
 
 interface CaseScreenProps {
   applicationId: string;
@@ -251,6 +252,9 @@ function MyNumber({
   const [reveal, setReveal] = useState<MyNumberReveal | null>(null);
   const [error, setError] = useState<CallError | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  // Outside a case (REVEAL_IN_CASE), a supervisor approves on this terminal (two-person rule).
+  const [approval, setApproval] = useState<ApprovalInput>(NO_APPROVAL);
+  const needsApproval = reason !== null && !REVEAL_IN_CASE.includes(reason);
 
   useEffect(() => {
     if (!reveal) return;
@@ -268,7 +272,14 @@ function MyNumber({
       setError({ code: 'VALIDATION_FAILED', message: '' });
       return;
     }
-    const result = await settle(api.cases.revealMyNumber({ applicationId, reason }));
+    if (needsApproval && !approvalReady(approval)) {
+      setError({ code: 'SECOND_PERSON_REQUIRED', message: '' });
+      return;
+    }
+    const result = await settle(
+      api.cases.revealMyNumber({ applicationId, reason, ...(needsApproval ? { approval } : {}) }),
+    );
+    setApproval((value) => ({ ...value, password: '' }));
     if (!result.ok) {
       setError(result.error);
       return;
@@ -276,6 +287,7 @@ function MyNumber({
     setError(null);
     setAsking(false);
     setReason(null);
+    setApproval(NO_APPROVAL);
     setNow(Date.now());
     setReveal(result.value);
   }
@@ -325,6 +337,14 @@ function MyNumber({
               </Radio>
             ))}
           </RadioGroup>
+          {needsApproval ? (
+            <SupervisorApproval
+              value={approval}
+              onChange={setApproval}
+              testId="reveal-approval"
+              showErrors={error?.code === 'SECOND_PERSON_REQUIRED'}
+            />
+          ) : null}
           {error ? (
             <p className="field__error" role="alert">
               {error.code === 'VALIDATION_FAILED'

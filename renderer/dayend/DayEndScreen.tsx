@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type {
+  ApprovalInput,
   CallError,
   DayEndSummary,
   DayEventRow,
@@ -15,6 +16,7 @@ import { TrainingWatermark, useTraining } from '../app/training';
 import { TextField } from '../components/TextField';
 import { formatDate, formatDateTime } from '../format/dates';
 import { CallErrorAlert } from '../components/CallErrorAlert';
+import { approvalReady, NO_APPROVAL, SupervisorApproval } from '../components/SupervisorApproval';
 
 /**
  * The day's end: what happened today, the count of the safe against the store, the cards
@@ -32,6 +34,10 @@ export function DayEndScreen() {
   const [result, setResult] = useState<Reconciliation | null>(null);
   const [saved, setSaved] = useState<{ what: 'csv' | PrintDocument; file: SavedFile } | null>(null);
   const [printing, setPrinting] = useState<PrintDocument | null>(null);
+  // A bulk export needs a supervisor's approval on this terminal (two-person rule).
+  const [exporting, setExporting] = useState(false);
+  const [approval, setApproval] = useState<ApprovalInput>(NO_APPROVAL);
+  const [approvalErrors, setApprovalErrors] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
@@ -86,10 +92,22 @@ export function DayEndScreen() {
     } else setError(answer.error);
   }
 
-  async function exportCsv() {
-    const answer = await settle(api.dayEnd.exportCsv({}));
-    if (answer.ok) setSaved({ what: 'csv', file: answer.value });
-    else setError(answer.error);
+  async function exportCsv(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!approvalReady(approval)) {
+      setApprovalErrors(true);
+      return;
+    }
+    setApprovalErrors(false);
+    const answer = await settle(api.dayEnd.exportCsv({ approval }));
+    // The supervisor's password never stays in the form.
+    setApproval((value) => ({ ...value, password: '' }));
+    if (answer.ok) {
+      setSaved({ what: 'csv', file: answer.value });
+      setExporting(false);
+      setApproval(NO_APPROVAL);
+      setError(null);
+    } else setError(answer.error);
   }
 
   if (!summary) {
@@ -135,11 +153,44 @@ export function DayEndScreen() {
           type="button"
           className="button button--secondary"
           data-testid="export-csv"
-          onClick={() => void exportCsv()}
+          aria-expanded={exporting}
+          onClick={() => setExporting(true)}
         >
           {t('dayEnd.exportCsv')}
         </button>
       </div>
+      {exporting ? (
+        <form
+          className="form card-panel"
+          noValidate
+          data-testid="export-form"
+          aria-label={t('secondPerson.exportTitle')}
+          onSubmit={(event) => void exportCsv(event)}
+        >
+          <p>{t('secondPerson.exportTitle')}</p>
+          <SupervisorApproval
+            value={approval}
+            onChange={setApproval}
+            testId="export-approval"
+            showErrors={approvalErrors}
+          />
+          <div className="form__actions">
+            <button type="submit" className="button button--primary" data-testid="export-confirm">
+              {t('secondPerson.exportConfirm')}
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                setExporting(false);
+                setApproval(NO_APPROVAL);
+              }}
+            >
+              {t('secondPerson.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : null}
       <div role="status" data-testid="day-end-saved">
         {printing ? t('dayEnd.printing') : null}
         {saved && !printing ? (

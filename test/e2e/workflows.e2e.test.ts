@@ -450,8 +450,31 @@ describe("the day's end", () => {
     await page.locator('[data-testid="day-end-saved"] [data-what="day-report"]').waitFor();
     await press(page, 'print-reminders');
     await page.locator('[data-testid="day-end-saved"] [data-what="reminder-letters"]').waitFor();
+    // A bulk export needs a supervisor on the same terminal (two-person rule).
+    await services.auth.createStaff({
+      staffId: 'super01',
+      displayName: '監督 次郎',
+      role: 'supervisor',
+      password: PASSWORD,
+    });
     await press(page, 'export-csv');
+    await typeInto(page, 'export-approval-supervisor', 'super01');
+    await typeInto(page, 'export-approval-password', PASSWORD);
+    await typeInto(page, 'export-approval-reason', '日次報告');
+    await page.keyboard.press('Enter');
     await page.locator('[data-testid="day-end-saved"] [data-what="csv"]').waitFor();
+    expect(
+      services.db
+        .prepare('SELECT action, staff_id, supervisor_id, outcome FROM approval_log')
+        .all(),
+    ).toEqual([
+      {
+        action: 'bulk-export',
+        staff_id: CLERK.staffId,
+        supervisor_id: 'super01',
+        outcome: 'approved',
+      },
+    ]);
     await counter.screenshot('day-end-saved-ja');
 
     const dataDir = dirs.at(-1) ?? '';
