@@ -112,7 +112,7 @@ describe('a clerk searching from the one search box', () => {
     }
   });
 
-  it('pages through namesakes in kana order, then application ID, without repeating anyone', () => {
+  it('pages through namesakes in kana order, then in the order they were recorded, without repeating anyone', () => {
     const { db, store } = counter();
     const kana = ['サトウ ハナコ', 'さとう いちろう', 'ｻﾄｳ ｼﾞﾛｳ', 'サトウ アキ', 'さとう いちろう'];
     const ids = kana.map(
@@ -133,8 +133,8 @@ describe('a clerk searching from the one search box', () => {
       cursor = page.nextCursor;
       if (!cursor) break;
     }
-    // アキ, イチロウ (A-5 before A-8), ジロウ, ハナコ.
-    expect(seen).toEqual(['A-6', 'A-5', 'A-8', 'A-7', 'A-9']);
+    // アキ, イチロウ (A-8, recorded before A-5), ジロウ, ハナコ.
+    expect(seen).toEqual(['A-6', 'A-8', 'A-5', 'A-7', 'A-9']);
     expect(new Set(seen)).toEqual(new Set(ids));
   });
 
@@ -202,11 +202,16 @@ describe('every search shape uses its index', () => {
     const rows = db.prepare(`EXPLAIN QUERY PLAN ${searchSql(kind, withCursor)}`).all({
       ...params[kind],
       limit: 51,
-      ...(withCursor ? { afterKana: 'ヤマダ', afterId: 'A-1' } : {}),
+      ...(withCursor ? { afterKana: 'ヤマダ', afterPerson: 5, afterApplication: 5 } : {}),
     }) as { detail: string }[];
     const detail = rows.map((r) => r.detail).join('\n');
     expect(detail).toMatch(expected[kind]);
     expect(detail).toMatch(/SEARCH card USING INDEX card_by_application/);
     expect(detail).not.toMatch(/\bSCAN (p|a|c|person|application|card)\b/);
+    // The page order is the order of these shapes' indexes: a kana page of 50 reads about 50
+    // entries however many namesakes share the reading, and sorts nothing.
+    if (kind === 'kana' || kind === 'birth-date' || kind === 'my-number') {
+      expect(detail).not.toMatch(/TEMP B-TREE/);
+    }
   });
 });

@@ -2,9 +2,15 @@
 // hands over (a My Number, an application ID, a card serial, a birth date, a name in kana,
 // Latin letters or kanji) and `searchCases` decides which it is, then runs one indexed query.
 //
-// Every shape returns the same page: one row per application, sorted by the kana search form
-// then application ID, keyset-paged by an opaque cursor (never OFFSET, so page 50 costs what
-// page 1 does). A row never carries the My Number: only its last four digits, for the masked
+// Every shape returns the same page: one row per application, sorted by the kana search form,
+// then by the person's and the application's rowid (the order they were recorded in), and
+// keyset-paged by an opaque cursor holding that triple (never OFFSET, so page 50 costs what
+// page 1 does). The rowids make the order exactly the order of the indexes that serve it:
+// person_by_kana_norm is (kana_norm, rowid) and application_by_person (person_id, rowid), so
+// a kana page of 50 reads about 50 index entries and sorts nothing, however many namesakes
+// share a reading. (Sorting by application ID within a reading, as before, made SQLite sort
+// every reading group the page touched: thousands of rows for a common name at 1,000,000.)
+// A cursor is for paging on, not for keeping: a restored backup may number rows differently. A row never carries the My Number: only its last four digits, for the masked
 // display (domain/my-number.ts maskMyNumber).
 //
 // search.test.ts runs EXPLAIN QUERY PLAN on every shape, with and without a cursor.
@@ -139,6 +145,7 @@ export function classifyQuery(raw: string): ClassifiedQuery {
 const SELECT = `
   SELECT a.application_id, p.person_id, p.name_kanji, p.name_kana, p.name_latin, p.birth_date,
          substr(p.my_number, -4) AS my_number_last4, p.kana_norm,
+         p.rowid AS person_rowid, a.rowid AS application_rowid,
          c.card_serial, c.state AS card_state
   FROM person AS p
   JOIN application AS a ON a.person_id = p.person_id
@@ -159,31 +166,38 @@ export const SEARCH_WHERE: Readonly<Record<SearchKind, string>> = {
 };
 
 /**
- * Rows strictly after the cursor in (kana_norm, application_id) order. Kana and birth-date
- * searches read kana_norm from their index, so the cursor narrows the index range. The other
- * shapes write `+p.kana_norm` so the planner keeps their own index instead of walking the
- * whole kana index from the cursor on.
+ * Rows strictly after the cursor in (kana_norm, person rowid, application rowid) order. The
+ * first condition, on (kana_norm, rowid) alone, is a range of the kana index (and of
+ * person_by_birth_date_kana within one birth date), so a kana page after the cursor starts
+ * where the cursor is; the second steps past the cursor's own application. The other shapes
+ * write `+p.kana_norm` so the planner keeps their own index instead of walking the whole kana
+ * index from the cursor on.
  */
 function afterCursor(kind: SearchKind): string {
   const kana = kind === 'kana' || kind === 'birth-date' ? 'p.kana_norm' : '+p.kana_norm';
-  return `AND (${kana} > @afterKana OR (${kana} = @afterKana AND a.application_id > @afterId))`;
+  return `AND (${kana}, p.rowid) >= (@afterKana, @afterPerson)
+  AND ((${kana}, p.rowid) > (@afterKana, @afterPerson) OR a.rowid > @afterApplication)`;
 }
 
 /** The SQL of one shape; exported for the query-plan tests. */
 export function searchSql(kind: SearchKind, withCursor: boolean): string {
   return `${SELECT}
   WHERE ${SEARCH_WHERE[kind]} ${withCursor ? afterCursor(kind) : ''}
-  ORDER BY p.kana_norm, a.application_id
+  ORDER BY p.kana_norm, p.rowid, a.rowid
   LIMIT @limit`;
 }
 
 interface Cursor {
   kana: string;
-  id: string;
+  person: number;
+  application: number;
 }
 
 function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.kana, cursor.id]), 'utf8').toString('base64url');
+  return Buffer.from(
+    JSON.stringify([cursor.kana, cursor.person, cursor.application]),
+    'utf8',
+  ).toString('base64url');
 }
 
 function decodeCursor(text: string): Cursor {
@@ -191,11 +205,12 @@ function decodeCursor(text: string): Cursor {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (
       Array.isArray(value) &&
-      value.length === 2 &&
+      value.length === 3 &&
       typeof value[0] === 'string' &&
-      typeof value[1] === 'string'
+      Number.isSafeInteger(value[1]) &&
+      Number.isSafeInteger(value[2])
     ) {
-      return { kana: value[0], id: value[1] };
+      return { kana: value[0], person: value[1] as number, application: value[2] as number };
     }
   } catch {
     // Reported below: any cursor we did not make is the same mistake.
@@ -215,6 +230,8 @@ interface HitRow {
   birth_date: string;
   my_number_last4: string;
   kana_norm: string;
+  person_rowid: number;
+  application_rowid: number;
   card_serial: string | null;
   card_state: CardState | null;
 }
@@ -261,9 +278,19 @@ export function searchCases(db: Db, text: string, options: SearchOptions = {}): 
   const query = classifyQuery(text);
   const params = whereParams(db, query);
   if (!params) return emptyPage(query.kind);
+  // A kana page after a cursor starts its index range at the cursor's reading.
+  if (query.kind === 'kana' && cursor && cursor.kana > String(params['from'])) {
+    params['from'] = cursor.kana;
+  }
   const rows = prepared(db, searchSql(query.kind, cursor !== null)).all({
     ...params,
-    ...(cursor ? { afterKana: cursor.kana, afterId: cursor.id } : {}),
+    ...(cursor
+      ? {
+          afterKana: cursor.kana,
+          afterPerson: cursor.person,
+          afterApplication: cursor.application,
+        }
+      : {}),
     limit: limit + 1,
   }) as HitRow[];
   const page = rows.slice(0, limit);
@@ -285,7 +312,11 @@ export function searchCases(db: Db, text: string, options: SearchOptions = {}): 
     })),
     nextCursor:
       rows.length > limit && last
-        ? encodeCursor({ kana: last.kana_norm, id: last.application_id })
+        ? encodeCursor({
+            kana: last.kana_norm,
+            person: last.person_rowid,
+            application: last.application_rowid,
+          })
         : null,
   };
 }
