@@ -17,7 +17,7 @@ export default defineConfig({
           // Property tests and scrypt hashes on a loaded 2-core CI machine: generous, not tight.
           testTimeout: 20_000,
           include: [
-            '{domain,db,main,preload,renderer,sync,central,test/harness,test/sync,scripts}/**/*.test.ts',
+            '{domain,db,main,preload,renderer,sync,central,test/harness,test/sync,test/reliability,scripts}/**/*.test.ts',
             'test/*.test.ts',
           ],
           exclude: ['**/*.pcsc.test.ts', '**/node_modules/**'],
