@@ -29,6 +29,8 @@ export interface SeedOptions {
   cards: number;
   seed: number;
   now?: Date;
+  /** Overseas online applications (a mission's office) instead of domestic online ones. */
+  overseas?: boolean;
 }
 
 /** The same office, counts and seed always give the same IDs, people and serials. */
@@ -67,7 +69,7 @@ export function seedOffice(
         birthDate: birth.toISOString().slice(0, 10),
         sex,
         address: domesticAddress(rng).address,
-        overseas: false,
+        overseas: options.overseas === true,
         myNumber: syntheticMyNumber(officeSeed, i),
       });
       const withCard = i <= options.cards;
@@ -75,8 +77,8 @@ export function seedOffice(
         applicationId,
         officeId: options.officeId,
         personId,
-        kind: 'new',
-        channel: 'online',
+        kind: options.overseas ? 'overseas' : 'new',
+        channel: options.overseas ? 'overseas-online' : 'online',
         receivedAt: new Date(Date.UTC(2026, 0, 5) + i * 60_000).toISOString(),
         status: withCard ? 'card-ordered' : 'received',
         version: withCard ? 2 : 1,

@@ -199,3 +199,75 @@ describe('conflict rules (reference/sync-protocol.md §3.7)', () => {
     expect(result).toMatchObject({ outcome: 'applied', reasons: ['CLOCK_SKEW'], review_id: null });
   });
 });
+
+describe("a mission's review of overseas online applications", () => {
+  const MISSION = 'M-LON';
+  const OV = (i: number) => `APP-${MISSION}-3-${String(i).padStart(6, '0')}`;
+
+  async function mission() {
+    const central = await localCentral();
+    seedOffice(central.store, {
+      officeId: MISSION,
+      applications: 4,
+      cards: 0,
+      seed: 3,
+      overseas: true,
+    });
+    return central;
+  }
+
+  function decide(
+    central: Central,
+    terminal: TestTerminal,
+    type: string,
+    caseRef: string,
+    payload: JsonObject,
+  ): EventResult {
+    terminal.append({ type, caseRef, payload });
+    const result = central.ingest(terminal.batch(terminal.lastSeq));
+    if (result instanceof IngestError) throw new Error(JSON.stringify(result.body));
+    return (result as UploadAck).results[0] as EventResult;
+  }
+
+  it('applies an acceptance and a rejection; the rejection cancels the application and goes back down', async () => {
+    const central = await mission();
+    const terminal = central.enroll();
+    const accepted = decide(central, terminal, 'application-accepted', OV(1), {
+      from: 'received',
+      to: 'received',
+      reason: null,
+    });
+    expect(accepted).toMatchObject({ outcome: 'applied', reasons: [], review_id: null });
+    expect(central.store.getApplication(OV(1))?.status).toBe('received');
+    const rejected = decide(central, terminal, 'application-rejected', OV(2), {
+      from: 'received',
+      to: 'rejected',
+      reason: 'photo-unsuitable',
+    });
+    expect(rejected).toMatchObject({ outcome: 'applied', reasons: [] });
+    expect(central.store.getApplication(OV(2))).toMatchObject({
+      status: 'rejected',
+      version: 2,
+      cancelReason: 'review:photo-unsuitable',
+    });
+    expect(central.store.stats().reviewItems.open).toBe(0);
+  });
+
+  it('keeps a decision on a cancelled or unknown application, or one without a reason, for review', async () => {
+    const central = await mission();
+    const terminal = central.enroll();
+    cancelApplication(central.store, OV(3), { reason: 'duplicate' });
+    expect(
+      decide(central, terminal, 'application-accepted', OV(3), { reason: null }),
+    ).toMatchObject({ outcome: 'applied-with-conflict', reasons: ['APPLIED_TO_CANCELLED_CASE'] });
+    expect(central.store.getApplication(OV(3))?.status).toBe('withdrawn');
+    expect(
+      decide(central, terminal, 'application-rejected', 'APP-NOPE', { reason: 'other' }),
+    ).toMatchObject({ outcome: 'rejected', reasons: ['UNKNOWN_CASE'] });
+    expect(
+      decide(central, terminal, 'application-rejected', OV(4), { reason: null }),
+    ).toMatchObject({ outcome: 'rejected', reasons: ['INVALID_PAYLOAD'] });
+    expect(central.store.getApplication(OV(4))?.status).toBe('received');
+    expect(central.store.stats().reviewItems.open).toBe(3);
+  });
+});

@@ -14,6 +14,7 @@ import {
 } from '../domain/case-lifecycle';
 import { RETENTION_EVENT_TYPES } from '../db/migrations/0040-retention';
 import { COUNTER_EVENT_TYPES } from '../db/migrations/0070-counter';
+import { REVIEW_EVENT_TYPES } from '../db/migrations/0100-overseas-review';
 import { SECOND_PERSON_EVENT_TYPES } from '../db/migrations/0090-second-person-and-arrival';
 import {
   CLOCK_SKEW_TOLERANCE_MS,
@@ -22,7 +23,7 @@ import {
   type ReasonCode,
 } from '../sync/protocol';
 import type { CentralStore, TerminalRecord } from './store/central-store';
-import { publishCardStatus } from './publish';
+import { publishApplication, publishCardStatus } from './publish';
 
 export interface IncomingEvent {
   serverSeq: number;
@@ -123,6 +124,9 @@ function decide(store: CentralStore, event: IncomingEvent): Decision {
   if (INFORMATIONAL.includes(event.type)) {
     return decision('applied', [], null, `${event.type} recorded`);
   }
+  if ((REVIEW_EVENT_TYPES as readonly string[]).includes(event.type)) {
+    return reviewDecision(store, event, payload);
+  }
   if (isCaseEvent(event.type)) return cardStep(store, event, event.type, payload);
   return decision('rejected', ['UNKNOWN_EVENT_TYPE'], null, `type=${event.type}`);
 }
@@ -177,6 +181,70 @@ function applicationReceived(
   };
   store.saveApplication(application);
   return decision('applied', [], null, 'application recorded');
+}
+
+/**
+ * A mission's decision on an overseas online application central sent it (main/counter/
+ * overseas-review.ts): a rejection cancels the application here and goes back down the
+ * applications stream; an acceptance leaves it 'received' for central to order the card.
+ * A decision on an application central cancelled meanwhile is kept, not applied (§3.7 E).
+ */
+function reviewDecision(
+  store: CentralStore,
+  event: IncomingEvent,
+  payload: Record<string, unknown>,
+): Decision {
+  const application = store.getApplication(event.caseRef);
+  if (!application)
+    return decision('rejected', ['UNKNOWN_CASE'], null, `${event.type} on an unknown application`);
+  if (event.actorRole !== 'clerk' && event.actorRole !== 'supervisor') {
+    return decision(
+      'rejected',
+      ['ACTOR_NOT_ALLOWED'],
+      null,
+      `${event.type} by role ${event.actorRole}`,
+    );
+  }
+  const rejected = event.type === 'application-rejected';
+  const reason = typeof payload.reason === 'string' ? payload.reason : null;
+  if (
+    application.channel !== 'overseas-online' ||
+    (rejected && (reason === null || reason.length > 48))
+  ) {
+    return decision(
+      'rejected',
+      ['INVALID_PAYLOAD'],
+      null,
+      `${event.type}: not an overseas online application, or no reason`,
+    );
+  }
+  if (application.status === 'withdrawn' || application.status === 'rejected') {
+    return decision(
+      'applied-with-conflict',
+      ['APPLIED_TO_CANCELLED_CASE'],
+      null,
+      `${event.type}: central status ${application.status}`,
+    );
+  }
+  if (application.status !== 'received') {
+    return decision(
+      'applied-with-conflict',
+      ['ILLEGAL_TRANSITION'],
+      null,
+      `${event.type}: central status ${application.status}`,
+    );
+  }
+  if (rejected) {
+    const updated = {
+      ...application,
+      status: 'rejected' as const,
+      version: application.version + 1,
+      cancelReason: `review:${reason ?? ''}`,
+    };
+    store.saveApplication(updated);
+    publishApplication(store, updated);
+  }
+  return decision('applied', [], null, `${event.type}${rejected ? `: ${reason ?? ''}` : ''}`);
 }
 
 function cardStep(

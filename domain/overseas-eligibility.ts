@@ -47,15 +47,18 @@ export interface OverseasApplication {
   readonly expressIssuance: boolean;
 }
 
-export type OverseasIneligibility =
-  | 'foreign-national'
-  | 'resident-in-japan'
-  | 'never-resident-in-japan'
-  | 'left-before-my-number'
-  | 'departure-date-unknown'
-  | 'not-on-koseki-fuhyo'
-  | 'honseki-unknown'
-  | 'express-not-available-abroad';
+/** Every reason an overseas application cannot be accepted, in overseasEligibility's order. */
+export const OVERSEAS_INELIGIBILITIES = [
+  'foreign-national',
+  'resident-in-japan',
+  'never-resident-in-japan',
+  'left-before-my-number',
+  'departure-date-unknown',
+  'not-on-koseki-fuhyo',
+  'honseki-unknown',
+  'express-not-available-abroad',
+] as const;
+export type OverseasIneligibility = (typeof OVERSEAS_INELIGIBILITIES)[number];
 
 export type OverseasEligibility =
   | { readonly eligible: true }

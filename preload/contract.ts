@@ -17,11 +17,14 @@ import {
   type CardState,
 } from '../domain/case-lifecycle';
 import { myNumberProblem } from '../domain/my-number';
+import { PHOTO_REQUIREMENTS } from '../domain/application-photo';
+import type { OverseasIneligibility } from '../domain/overseas-eligibility';
 import {
   LANGUAGES,
   LOSS_REASONS,
   PRINT_DOCUMENTS,
   REVEAL_REASONS,
+  REVIEW_REJECT_REASONS,
   ROLES,
   SEXES,
   type Language,
@@ -64,6 +67,9 @@ export const ERROR_CODES = [
   'PRINT_UNAVAILABLE',
   'SYNC_NOT_ENROLLED',
   'SYNC_REVIEW_INVALID',
+  // The consular review of overseas applications (main/counter/overseas-review.ts).
+  'REVIEW_NOT_ACCEPTABLE',
+  'REVIEW_ALREADY_DECIDED',
   // The two-person rule (main/auth/second-person.ts): a supervisor's approval on this terminal.
   'SECOND_PERSON_REQUIRED',
   'SECOND_PERSON_REFUSED',
@@ -355,6 +361,39 @@ export interface SyncReviewItemView {
   resolution: string | null;
 }
 
+/** An overseas online application waiting for the consular review (main/counter/overseas-review.ts). */
+export interface OverseasReviewItem {
+  applicationId: string;
+  kind: ApplicationKind;
+  receivedAt: string;
+  version: number;
+  nameKanji: string;
+  nameKana: string;
+  nameLatin: string | null;
+  /** ISO date. */
+  birthDate: string;
+  sex: Sex;
+  address: string;
+  myNumberLast4: string;
+  /**
+   * The application photo, when central's stream carries one. The applications stream has no
+   * photo today (sync/protocol.ts ApplicationItem), so this is always false: the reviewer
+   * checks the photo in central's viewer and records the checklist.
+   */
+  photoAvailable: boolean;
+}
+
+export interface ReviewDecided {
+  applicationId: string;
+  decision: 'accepted' | 'rejected';
+  /** The application's status after the decision. */
+  status: 'received' | 'rejected';
+  version: number;
+  seq: number;
+  /** What the eligibility rules said about the recorded facts (empty when eligible). */
+  ineligible: OverseasIneligibility[];
+}
+
 // ---- input schemas ---------------------------------------------------------------------------
 
 const staffId = z
@@ -448,6 +487,23 @@ const personInput = z.strictObject({
     .refine((text) => myNumberProblem(text) === null, { message: 'check digit' }),
 });
 export type PersonFormInput = z.input<typeof personInput>;
+
+/**
+ * What the reviewer established about an overseas applicant, checked against the 戸籍の附票
+ * (domain/overseas-eligibility.ts OverseasApplication, which main evaluates).
+ */
+const overseasFacts = z.discriminatedUnion('nationality', [
+  z.strictObject({ nationality: z.literal('foreign'), expressIssuance: z.boolean() }),
+  z.strictObject({
+    nationality: z.literal('japanese'),
+    residentRecordInJapan: z.boolean(),
+    onKosekiFuhyo: z.boolean(),
+    leftJapanOn: z.union([isoDate, z.enum(['never-resident', 'unknown'])]),
+    honsekiKnown: z.boolean(),
+    expressIssuance: z.boolean(),
+  }),
+]);
+export type OverseasFactsInput = z.input<typeof overseasFacts>;
 
 /** An empty optional text field arrives as '' from a form: treat it as absent. */
 const optionalText = (schema: z.ZodString) =>
@@ -550,6 +606,36 @@ export const calls = {
       ),
     }),
     permission: 'card.suspend',
+  }),
+  'applications.reviewQueue': call<OverseasReviewItem[]>()({
+    input: empty,
+    permission: 'application.review',
+  }),
+  'applications.review': call<ReviewDecided>()({
+    input: z
+      .strictObject({
+        applicationId,
+        expectedVersion: version,
+        decision: z.enum(['accept', 'reject']),
+        facts: overseasFacts.optional(),
+        /** The photo requirements the reviewer confirmed (domain/application-photo.ts). */
+        photoChecks: z.array(z.enum(PHOTO_REQUIREMENTS)).max(PHOTO_REQUIREMENTS.length),
+        reason: z.enum(REVIEW_REJECT_REASONS).optional(),
+        note: optionalText(z.string().trim().max(MAX_TEXT)),
+      })
+      .refine((input) => input.decision === 'accept' || input.reason !== undefined, {
+        message: 'required',
+        path: ['reason'],
+      })
+      .refine((input) => input.decision === 'reject' || input.facts !== undefined, {
+        message: 'required',
+        path: ['facts'],
+      })
+      .refine((input) => input.reason !== 'other' || input.note !== undefined, {
+        message: 'required',
+        path: ['note'],
+      }),
+    permission: 'application.review',
   }),
   'dayEnd.summary': call<DayEndSummary>()({
     input: z.strictObject({ date: isoDate.optional() }),

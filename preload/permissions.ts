@@ -17,6 +17,8 @@ const COUNTER: readonly Permission[] = [
   'case.read',
   'case.revealMyNumber',
   'application.record',
+  // Consular review of overseas online applications (main/counter/overseas-review.ts).
+  'application.review',
   'card.suspend',
   // Arrival check, PIN reset, reinstatement: a clerk starts them; the PIN reset and the
   // reinstatement also need a supervisor's approval on the terminal (main/auth/second-person.ts).

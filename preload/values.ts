@@ -3,6 +3,7 @@
 // validates; the renderer only lists choices.
 
 import type { Actor } from '../domain/case-lifecycle';
+import { OVERSEAS_INELIGIBILITIES } from '../domain/overseas-eligibility';
 
 export const LANGUAGES = ['ja', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -25,6 +26,7 @@ export const PERMISSIONS = [
   'case.read',
   'case.revealMyNumber',
   'application.record',
+  'application.review',
   'card.suspend',
   'card.arrival',
   'card.resetPin',
@@ -38,6 +40,20 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const SEXES = ['male', 'female'] as const;
 export type Sex = (typeof SEXES)[number];
+
+/**
+ * Why consular staff reject an overseas online application (main/counter/overseas-review.ts):
+ * an eligibility rule the applicant fails (domain/overseas-eligibility.ts), or a problem with
+ * the application itself. 'other' needs a note.
+ */
+export const REVIEW_REJECT_REASONS = [
+  ...OVERSEAS_INELIGIBILITIES,
+  'photo-unsuitable',
+  'documents-incomplete',
+  'duplicate-application',
+  'other',
+] as const;
+export type ReviewRejectReason = (typeof REVIEW_REJECT_REASONS)[number];
 
 export const LOSS_REASONS = ['loss', 'theft'] as const;
 export type LossReason = (typeof LOSS_REASONS)[number];

@@ -16,6 +16,7 @@ import { createCardAccess, type CardAccess } from '../counter/card-access';
 import { dayCsv, daySummary, reconcile, recordReminders, saveOutput } from '../counter/day-end';
 import { getCase, revealMyNumber, revealNeedsApproval, searchForCounter } from '../counter/find';
 import { reportLoss } from '../counter/loss';
+import { decideReview, reviewQueue } from '../counter/overseas-review';
 import type { Logger } from '../log/logger';
 import { SettingsService } from '../settings/settings-service';
 import { createAppSync } from '../sync/app-sync';
@@ -160,6 +161,8 @@ export async function createCounterServices(
     },
     'applications.record': (input) => recordApplication(db, cases, input, auth.actor(), now),
     'cards.reportLoss': (input) => reportLoss(db, cases, input, auth.actor(), now, counterLog),
+    'applications.reviewQueue': () => reviewQueue(db),
+    'applications.review': (input) => decideReview(db, input, auth.actor(), now, counterLog),
     'dayEnd.summary': (input) => daySummary(db, input.date, now),
     'dayEnd.reconcile': (input) => reconcile(db, input.counted, auth.actor().staffId, now),
     'dayEnd.recordReminders': (input) =>

@@ -7,6 +7,7 @@ import { settle } from '../app/settle';
 import { formatDateTime } from '../format/dates';
 import { useSyncStatus } from './useSyncStatus';
 import { CallErrorAlert } from '../components/CallErrorAlert';
+import { reasonCodes } from './reasons';
 
 /**
  * The sync screen: the state, a "sync now" button, the recent runs, and the review items a
@@ -183,7 +184,14 @@ function ReviewItemRow({
         {formatDateTime(item.createdAt, i18n.language)}
         {item.seq !== null ? ` · ${t('sync.reviewEvent', { seq: item.seq })}` : ''}
       </p>
-      <p>{t('sync.reviewReason', { reason: item.reason })}</p>
+      <p className="review-reasons__label">{t('sync.reasonsLabel')}</p>
+      <ul className="review-reasons" data-testid="review-reasons">
+        {reasonCodes(item.reason).map((code) => (
+          <li key={code} data-code={code}>
+            {t(`sync.reasons.${code}`, { defaultValue: t('sync.reasonUnknown', { code }) })}
+          </li>
+        ))}
+      </ul>
       {canResolve ? (
         <form
           className="stack"
