@@ -13,7 +13,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { openStore, type Db } from '../../db/open';
 import {
   CardMaker,
@@ -65,11 +64,15 @@ interface Child {
   stderr(): string;
 }
 
+const ESBUILD = 'esbuild';
+
 /** Bundles crash-child.ts inside the checkout (so it resolves the native driver). */
 export async function bundleCrashChild(): Promise<{ script: string; dispose(): void }> {
   mkdirSync('dist', { recursive: true });
   const dir = mkdtempSync(join('dist', 'crash-loop-'));
   const script = join(dir, 'crash-child.mjs');
+  // Loaded at run time, not bundled: bench/crash-loop.ts is itself an esbuild bundle.
+  const { build } = (await import(ESBUILD)) as typeof import('esbuild');
   await build({
     entryPoints: ['test/reliability/crash-child.ts'],
     outfile: script,
