@@ -13,6 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type * as Esbuild from 'esbuild';
 import { openStore, type Db } from '../../db/open';
 import {
   CardMaker,
@@ -72,7 +73,7 @@ export async function bundleCrashChild(): Promise<{ script: string; dispose(): v
   const dir = mkdtempSync(join('dist', 'crash-loop-'));
   const script = join(dir, 'crash-child.mjs');
   // Loaded at run time, not bundled: bench/crash-loop.ts is itself an esbuild bundle.
-  const { build } = (await import(ESBUILD)) as typeof import('esbuild');
+  const { build } = (await import(ESBUILD)) as typeof Esbuild;
   await build({
     entryPoints: ['test/reliability/crash-child.ts'],
     outfile: script,
