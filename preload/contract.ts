@@ -15,11 +15,16 @@ import {
   type Actor,
   type ApplicationKind,
   type CardState,
+  type Requirement,
 } from '../domain/case-lifecycle';
 import { myNumberProblem } from '../domain/my-number';
 import { PHOTO_REQUIREMENTS } from '../domain/application-photo';
 import type { OverseasIneligibility } from '../domain/overseas-eligibility';
 import {
+  HANDOVER_ATTENDEES,
+  IDENTITY_DOCUMENT_TYPES,
+  type HandoverAttendee,
+  type IdentityDocumentType,
   LANGUAGES,
   LOSS_REASONS,
   PRINT_DOCUMENTS,
@@ -103,6 +108,9 @@ export const ERROR_CODES = [
   'PIN_ALREADY_SET',
   'PIN_FORMAT_INVALID',
   'ISSUANCE_SECRET_REJECTED',
+  // Handover (main/counter/handover-service.ts): the card's setup secret has not come by sync.
+  'CARD_SECRET_MISSING',
+  'WRONG_CARD',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -394,6 +402,71 @@ export interface ReviewDecided {
   ineligible: OverseasIneligibility[];
 }
 
+/** Handover (交付): the draft as the clerk's stepper shows it (main/counter/handover-service.ts). */
+export interface HandoverView {
+  cardSerial: string;
+  applicationId: string;
+  kind: ApplicationKind;
+  person: { nameKanji: string; nameKana: string; birthDate: string };
+  attendee: HandoverAttendee | null;
+  documents: IdentityDocumentType[];
+  faceCompared: boolean;
+  cardProved: boolean;
+  pinsSet: boolean;
+  rechecked: boolean;
+  oldCardCollected: boolean | null;
+  /** Renewal or reissue: the previous card must be taken back before the handover. */
+  oldCardRequired: boolean;
+  /** What the commit still needs (domain/case-lifecycle.ts requirements). */
+  missing: Requirement[];
+  /** The revocation list's freshness now; 'stale' means the commit needs a supervisor. */
+  revocation: 'fresh' | 'warn' | 'stale';
+  overrideRequired: boolean;
+  /** Where the applicant window is with this card's secrets. */
+  applicant: ApplicantState;
+}
+
+/** The card's face record (VISUAL AP) as images the screen can show; null where it cannot. */
+export interface CardFaceView {
+  /** data: URL of the face photo when JPEG or PNG; null for JPEG 2000 (no decoder here). */
+  photo: string | null;
+  photoFormat: 'jp2' | 'j2k' | 'jpeg' | 'png' | 'unknown';
+  nameImage: string | null;
+  addressImage: string | null;
+}
+
+export type ApplicantState = 'idle' | 'waiting' | 'setting' | 'set' | 'failed';
+
+/** The applicant window's progress, as the clerk's screen sees it: never a digit. */
+export interface ApplicantProgress {
+  cardSerial: string | null;
+  state: ApplicantState;
+  /** Why the last attempt failed (an ERROR_CODES code), for the clerk's message. */
+  code: ErrorCode | null;
+}
+
+/** What the applicant window needs to explain the rules (no name, no number). */
+export interface ApplicantRequest {
+  state: ApplicantState;
+  /** ISO date, for the "not from your birth date" rule while entering. */
+  birthDate: string | null;
+  /** Whether the signature certificate is issued (not to under-15s). */
+  signatureCertificate: boolean;
+}
+
+export interface HandoverCommitted {
+  seq: number;
+  cardSerial: string;
+  applicationId: string;
+  attendee: HandoverAttendee;
+  documents: IdentityDocumentType[];
+  oldCardCollected: boolean;
+  handedOverAt: string;
+  handedOverBy: string;
+  /** The supervisor who let it go ahead on a stale revocation list, if any. */
+  overriddenBy: string | null;
+}
+
 // ---- input schemas ---------------------------------------------------------------------------
 
 const staffId = z
@@ -457,6 +530,8 @@ const cardSerial = z
   .max(32)
   .regex(/^[0-9A-Za-z-]+$/, 'letters, digits and hyphens');
 const version = z.number().int().min(1);
+/** A reader's name as PC/SC reports it. */
+const readerName = z.string().min(1).max(200);
 
 /** Full-width katakana, the long-vowel mark, the middle dot and spaces (氏名のフリガナ). */
 const KANA = /^[\u30A1-\u30FA\u30FC\u30FB\u3000 ]+$/u;
@@ -658,6 +733,74 @@ export const calls = {
     input: z.strictObject({ document: z.enum(PRINT_DOCUMENTS), date: isoDate }),
     permission: 'dayEnd.read',
   }),
+  'handover.open': call<HandoverView>()({
+    input: z.strictObject({ cardSerial }),
+    permission: 'card.handover',
+  }),
+  'handover.get': call<HandoverView | null>()({
+    input: z.strictObject({ cardSerial }),
+    permission: 'card.handover',
+  }),
+  'handover.recordIdentity': call<HandoverView>()({
+    input: z.strictObject({
+      cardSerial,
+      attendee: z.enum(HANDOVER_ATTENDEES),
+      /** By type only: the store keeps no document number or image. */
+      documents: z.array(z.enum(IDENTITY_DOCUMENT_TYPES)).min(1).max(10),
+    }),
+    permission: 'card.handover',
+  }),
+  'handover.proveCard': call<{ handover: HandoverView; face: CardFaceView | null }>()({
+    input: z.strictObject({ cardSerial, readerName: readerName.optional() }),
+    permission: 'card.handover',
+  }),
+  'handover.readCardFace': call<CardFaceView | null>()({
+    input: z.strictObject({ cardSerial, readerName: readerName.optional() }),
+    permission: 'card.handover',
+  }),
+  'handover.recordFace': call<HandoverView>()({
+    input: z.strictObject({ cardSerial, matches: z.boolean() }),
+    permission: 'card.handover',
+  }),
+  'handover.requestPins': call<HandoverView>()({
+    input: z.strictObject({ cardSerial, readerName: readerName.optional() }),
+    permission: 'card.handover',
+  }),
+  'handover.cancelPins': call<HandoverView>()({
+    input: z.strictObject({ cardSerial }),
+    permission: 'card.handover',
+  }),
+  'handover.progress': call<ApplicantProgress>()({ input: empty, permission: 'card.handover' }),
+  'handover.recheck': call<HandoverView>()({
+    input: z.strictObject({ cardSerial, readerName: readerName.optional() }),
+    permission: 'card.handover',
+  }),
+  'handover.recordOldCard': call<HandoverView>()({
+    input: z.strictObject({ cardSerial, collected: z.boolean() }),
+    permission: 'card.handover',
+  }),
+  'handover.commit': call<HandoverCommitted>()({
+    /** `override`: a supervisor's approval, required when the revocation list is stale. */
+    input: z.strictObject({ cardSerial, override: approvalInput.optional() }),
+    permission: 'card.handover',
+  }),
+  'handover.printReceipt': call<SavedFile>()({
+    input: z.strictObject({ cardSerial }),
+    permission: 'card.handover',
+  }),
+  /** The applicant window only (main/counter/applicant-window.ts checks the sender). */
+  'applicant.request': call<ApplicantRequest>()({ input: empty, permission: 'card.handover' }),
+  'applicant.setPins': call<ApplicantProgress>()({
+    input: z.strictObject({
+      secrets: z.strictObject({
+        'signature-password': z.string().max(32),
+        'user-authentication-pin': z.string().max(8),
+        'resident-registry-pin': z.string().max(8),
+        'card-info-input-pin': z.string().max(8),
+      }),
+    }),
+    permission: 'card.handover',
+  }),
   'sync.status': call<SyncStatusView>()({ input: empty, permission: 'sync.read' }),
   'sync.runNow': call<SyncStatusView>()({ input: empty, permission: 'sync.read' }),
   'sync.history': call<SyncRunView[]>()({
@@ -697,6 +840,8 @@ export const events = {
   'settings.changed': event<Settings>(),
   /** The sync status changed (a run started or ended, an event was committed, a minute passed). */
   'sync.changed': event<SyncStatusView>(),
+  /** The applicant window's progress with the PINs (states and codes only, never a digit). */
+  'handover.applicant': event<ApplicantProgress>(),
 } as const;
 
 export type Events = typeof events;

@@ -20,6 +20,8 @@ const COUNTER: readonly Permission[] = [
   // Consular review of overseas online applications (main/counter/overseas-review.ts).
   'application.review',
   'card.suspend',
+  // Handover (交付): the clerk walks it; a stale revocation list needs a supervisor's approval.
+  'card.handover',
   // Arrival check, PIN reset, reinstatement: a clerk starts them; the PIN reset and the
   // reinstatement also need a supervisor's approval on the terminal (main/auth/second-person.ts).
   'card.arrival',

@@ -28,6 +28,7 @@ export const PERMISSIONS = [
   'application.record',
   'application.review',
   'card.suspend',
+  'card.handover',
   'card.arrival',
   'card.resetPin',
   'card.reinstate',
@@ -77,6 +78,28 @@ export const REVEAL_IN_CASE: readonly RevealReason[] = [
   'applicant-request',
   'data-correction',
 ];
+
+/** Who came to collect the card (db/migrations/0020-cases.ts ATTENDEES, same values). */
+export const HANDOVER_ATTENDEES = ['holder', 'legal-representative', 'proxy'] as const;
+export type HandoverAttendee = (typeof HANDOVER_ATTENDEES)[number];
+
+/**
+ * Identity documents seen at a handover, by type (0020 IDENTITY_DOCUMENTS, same values): one
+ * from list A (a-) or two from list B (b-).
+ */
+export const IDENTITY_DOCUMENT_TYPES = [
+  'a-driving-licence',
+  'a-passport',
+  'a-residence-card',
+  'a-disability-booklet',
+  'a-my-number-card',
+  'a-other',
+  'b-health-insurance-card',
+  'b-pension-book',
+  'b-student-or-employee-id',
+  'b-other',
+] as const;
+export type IdentityDocumentType = (typeof IDENTITY_DOCUMENT_TYPES)[number];
 
 export const PRINT_DOCUMENTS = ['day-report', 'reminder-letters'] as const;
 export type PrintDocument = (typeof PRINT_DOCUMENTS)[number];

@@ -12,7 +12,13 @@ import { countApplications, seedCases } from '../cases/seed';
 import { ensureDataDir, STORE_FILE } from '../config/data-dir';
 import type { KeyProvider } from '../config/key-file';
 import { recordApplication } from '../counter/applications';
+import { guardApplicantWindow } from '../counter/applicant-window';
 import { createCardAccess, type CardAccess } from '../counter/card-access';
+import {
+  syncedInitializationSecrets,
+  trainingInitializationSecrets,
+} from '../counter/card-secrets';
+import { HandoverService, handoverHandlers } from '../counter/handover-service';
 import { dayCsv, daySummary, reconcile, recordReminders, saveOutput } from '../counter/day-end';
 import { getCase, revealMyNumber, revealNeedsApproval, searchForCounter } from '../counter/find';
 import { reportLoss } from '../counter/loss';
@@ -129,6 +135,29 @@ export async function createCounterServices(
     ...(options.syncSchedule ? { service: { schedule: options.syncSchedule } } : {}),
   });
   const stopSyncForwarding = sync.onStatus((status) => bus.emit('sync.changed', status));
+  // Handover (交付): the step machine, the card, the applicant window's secrets, the receipt.
+  const handover = new HandoverService({
+    db,
+    store: cases,
+    cardAccess,
+    bus,
+    log: counterLog.child('handover'),
+    now,
+    initializationSecret:
+      mode === 'training'
+        ? trainingInitializationSecrets()
+        : syncedInitializationSecrets(db, counterLog),
+    // A training store never syncs: its practice handovers skip the revocation gate.
+    revocationLevel: () => (mode === 'training' ? 'fresh' : sync.status().revocation.level),
+    actor: () => auth.actor(),
+    async printReceipt(cardSerial) {
+      if (!options.printer) {
+        throw new AppError('PRINT_UNAVAILABLE', 'This terminal has no print pipeline.');
+      }
+      const pdf = await options.printer.toPdf();
+      return saveOutput(dataDir, 'reports', `handover-receipt-${cardSerial}.pdf`, pdf);
+    },
+  });
 
   const handlers: Handlers = {
     'app.info': () => ({ name: APP_NAME, version: APP_VERSION, host: options.host, mode }),
@@ -185,6 +214,7 @@ export async function createCounterServices(
       const pdf = await options.printer.toPdf();
       return saveOutput(dataDir, 'reports', `${input.document}-${input.date}.pdf`, pdf);
     },
+    ...handoverHandlers(handover),
     'sync.status': () => sync.status(),
     'sync.runNow': () => sync.runNow(),
     'sync.history': (input) => sync.history(input.limit ?? 50),
@@ -201,8 +231,10 @@ export async function createCounterServices(
   });
   // The one place committed case events are noticed: after any call, if the outbox grew, the
   // scheduler syncs soon (debounced), whichever workflow appended the events.
+  // The applicant window makes only its own calls, and only it makes them (applicant-window.ts).
+  const guardedCall = guardApplicantWindow(dispatchCall);
   const dispatch: Dispatch = async (name, input, senderUrl) => {
-    const result = await dispatchCall(name, input, senderUrl);
+    const result = await guardedCall(name, input, senderUrl);
     if (result.ok) sync.afterCall();
     return result;
   };

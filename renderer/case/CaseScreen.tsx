@@ -182,6 +182,18 @@ export function CaseScreen({ applicationId, locked, onNavigate }: CaseScreenProp
                   <span className={`badge badge--${card.state}`}>
                     {t(`cardStates.${card.state}`)}
                   </span>
+                  {card.state === 'in-custody' ? (
+                    <button
+                      type="button"
+                      className="button button--primary"
+                      data-testid="start-handover"
+                      onClick={() =>
+                        onNavigate({ name: 'handover', applicationId, cardSerial: card.cardSerial })
+                      }
+                    >
+                      {t('handover.start')}
+                    </button>
+                  ) : null}
                   {card.state === 'handed-over' ? (
                     <button
                       type="button"

@@ -12,6 +12,7 @@ import { ReaderStatus } from '../components/ReaderStatus';
 import { TopBar } from '../components/TopBar';
 import { DayEndScreen } from '../dayend/DayEndScreen';
 import { FindScreen } from '../find/FindScreen';
+import { HandoverScreen } from '../handover/HandoverScreen';
 import { LossScreen } from '../loss/LossScreen';
 import { IdleWarning } from '../session/IdleWarning';
 import { LockScreen } from '../session/LockScreen';
@@ -25,6 +26,7 @@ export type View =
   | { name: 'find' }
   | { name: 'case'; applicationId: string }
   | { name: 'loss'; applicationId: string; cardSerial: string; version: number }
+  | { name: 'handover'; applicationId: string; cardSerial: string }
   | { name: 'apply'; personId?: string; kind?: ApplicationKind; fromApplicationId?: string }
   | { name: 'dayEnd' }
   | { name: 'sync' };
@@ -67,7 +69,8 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
     }
   }
 
-  const section = view.name === 'case' || view.name === 'loss' ? 'find' : view.name;
+  const section =
+    view.name === 'case' || view.name === 'loss' || view.name === 'handover' ? 'find' : view.name;
 
   return (
     <>
@@ -185,6 +188,15 @@ function CounterView({
           applicationId={view.applicationId}
           cardSerial={view.cardSerial}
           version={view.version}
+          onDone={() => onNavigate({ name: 'case', applicationId: view.applicationId })}
+        />
+      );
+    case 'handover':
+      return (
+        <HandoverScreen
+          key={view.cardSerial}
+          cardSerial={view.cardSerial}
+          applicationId={view.applicationId}
           onDone={() => onNavigate({ name: 'case', applicationId: view.applicationId })}
         />
       );
