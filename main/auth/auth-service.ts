@@ -26,6 +26,10 @@ export const DEFAULT_IDLE_LOCK_SECONDS = 300;
 
 export { roleHolds };
 
+/** OS events that lock the session (Electron's powerMonitor 'suspend' and 'lock-screen'). */
+export const SYSTEM_LOCK_CAUSES = ['suspend', 'lock-screen'] as const;
+export type SystemLockCause = (typeof SYSTEM_LOCK_CAUSES)[number];
+
 export interface AuthServiceOptions {
   db: Db;
   bus: EventBus;
@@ -104,6 +108,18 @@ export class AuthService {
     this.#log.info('session locked', { staffId: session.staffId, reason });
     this.#bus.emit('session.changed', locked);
     return locked;
+  }
+
+  /**
+   * The operating system is suspending or locking its screen (main/app/system-lock.ts): lock
+   * the session as if the clerk had, so a laptop that wakes up elsewhere shows nothing. No
+   * session, or already locked: nothing to do.
+   */
+  lockForSystem(cause: SystemLockCause): StaffSession | null {
+    const session = this.#session;
+    if (!session || session.locked) return session;
+    this.#log.info('locking for the operating system', { cause });
+    return this.lock('locked');
   }
 
   /** Locks the session if its idle deadline has passed (the timer calls this; so does authorize). */

@@ -2,7 +2,7 @@
 // from main/core/services.ts exactly as in the CLI and the Playwright bridge, and every
 // security setting comes from the pure modules in main/app/, which the unit tests check.
 
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, powerMonitor, session, type BrowserWindow } from 'electron';
 import { ReaderManager } from '../../card/reader-manager';
 import { createSmartcardPort } from '../../card/smartcard-port';
 import { TrainingReaderPort } from '../../card/virtual/training-port';
@@ -11,6 +11,7 @@ import { createLogger } from '../../log/logger';
 import { appLayout } from '../app-layout';
 import { TRUSTED_ORIGINS } from '../origin';
 import { startupDialog } from '../startup-error';
+import { lockOnSystemEvents } from '../system-lock';
 import { guardAllWebContents, hardenSession } from './guards';
 import { forwardEvents, registerCalls } from './ipc';
 import { safeStorageKeyProvider } from './keystore';
@@ -61,6 +62,8 @@ async function start(): Promise<void> {
     training,
   });
   closeOnQuit(services);
+  // Suspend or an OS screen lock locks the session (main/app/system-lock.ts).
+  lockOnSystemEvents(powerMonitor, services.auth);
   registerCalls(services.dispatch);
 
   const window = createMainWindow({
