@@ -267,24 +267,7 @@ export class MyNumberCard {
     challenge: Uint8Array,
   ): Promise<void> {
     const signature = await this.signWithAuthKey(authPin, challenge);
-    const key = publicKeyOf(certificate);
-    const bits = key.asymmetricKeyDetails?.modulusLength;
-    if (key.asymmetricKeyType !== 'rsa' || bits === undefined) {
-      throw new CardError('CERTIFICATE_UNTRUSTED', 'authentication certificate key is not RSA');
-    }
-    if (signature.length !== Math.ceil(bits / 8)) {
-      throw new CardError(
-        'CARD_KEY_MISMATCH',
-        `signature of ${signature.length} bytes for a ${bits}-bit key`,
-      );
-    }
-    const ok = verifySignature(
-      'sha256',
-      challenge,
-      { key, padding: constants.RSA_PKCS1_PADDING },
-      signature,
-    );
-    if (!ok) throw new CardError('CARD_KEY_MISMATCH', 'challenge signature does not verify');
+    await checkAuthSignature(certificate, challenge, signature);
   }
 
   /**
@@ -345,6 +328,39 @@ export class MyNumberCard {
   private maxLe(): number {
     return this.extended ? EXTENDED_LE_MAX : SHORT_LE_MAX;
   }
+}
+
+/**
+ * Resolves if `signature` is the certificate key's RSA PKCS#1 v1.5 SHA-256 signature of
+ * `challenge`; rejects with CARD_KEY_MISMATCH otherwise. The RSA check runs on libuv's thread
+ * pool, so the card's next APDUs can go out while it runs (identify.ts).
+ */
+export async function checkAuthSignature(
+  certificate: X509Certificate,
+  challenge: Uint8Array,
+  signature: Uint8Array,
+): Promise<void> {
+  const key = publicKeyOf(certificate);
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (key.asymmetricKeyType !== 'rsa' || bits === undefined) {
+    throw new CardError('CERTIFICATE_UNTRUSTED', 'authentication certificate key is not RSA');
+  }
+  if (signature.length !== Math.ceil(bits / 8)) {
+    throw new CardError(
+      'CARD_KEY_MISMATCH',
+      `signature of ${signature.length} bytes for a ${bits}-bit key`,
+    );
+  }
+  const ok = await new Promise<boolean>((resolve) =>
+    verifySignature(
+      'sha256',
+      challenge,
+      { key, padding: constants.RSA_PKCS1_PADDING },
+      signature,
+      (error, verified) => resolve(!error && verified),
+    ),
+  );
+  if (!ok) throw new CardError('CARD_KEY_MISMATCH', 'challenge signature does not verify');
 }
 
 /**

@@ -12,7 +12,8 @@
 // The CA certificate the card itself carries (JPKI EF 000B / 0002) is never an input: a forged
 // card would carry a forged CA that matches.
 
-import type { KeyObject, X509Certificate } from 'node:crypto';
+import { constants, verify, type KeyObject, type X509Certificate } from 'node:crypto';
+import { readChildren, readTlv, valueOf } from '../mynumber/tlv';
 
 export type TrustMode = 'production' | 'training';
 
@@ -51,18 +52,60 @@ export function validateCardCertificate(
   anchors: readonly Anchor[],
   options: { at: Date; mode: TrustMode },
 ): ChainResult {
+  const named = candidates(certificate, anchors, options);
+  if (!Array.isArray(named)) return named;
+  // Every generation of that name is tried; only a verifying signature identifies the issuer.
+  const signers = named.filter((anchor) => signedBy(certificate, anchor.certificate));
+  return conclude(certificate, signers, options);
+}
+
+/**
+ * The same decision, with the signature checks on libuv's thread pool instead of this thread:
+ * the counter starts it as soon as the certificate is read and collects it after the card's
+ * remaining APDUs, so the check costs no wall time while the card is busy.
+ */
+export async function validateCardCertificateAsync(
+  certificate: X509Certificate,
+  anchors: readonly Anchor[],
+  options: { at: Date; mode: TrustMode },
+): Promise<ChainResult> {
+  const named = candidates(certificate, anchors, options);
+  if (!Array.isArray(named)) return named;
+  const verdicts = await Promise.all(
+    named.map((anchor) => signedByOffThread(certificate, anchor.certificate)),
+  );
+  return conclude(
+    certificate,
+    named.filter((_, i) => verdicts[i]),
+    options,
+  );
+}
+
+/** The checks before any signature: the anchors whose name is the certificate's issuer. */
+function candidates(
+  certificate: X509Certificate,
+  anchors: readonly Anchor[],
+  options: { at: Date },
+): Anchor[] | ChainResult {
   const at = options.at.getTime();
   const notBefore = Date.parse(certificate.validFrom);
   const notAfter = Date.parse(certificate.validTo);
   if (!(at >= notBefore)) return { valid: false, problem: 'not-yet-valid' };
   if (!(at <= notAfter)) return { valid: false, problem: 'expired' };
   if (certificate.ca) return { valid: false, problem: 'is-a-ca' };
-
   const named = anchors.filter((anchor) => anchor.certificate.subject === certificate.issuer);
   if (named.length === 0) return { valid: false, problem: 'unknown-issuer' };
-  // Every generation of that name is tried; only a verifying signature identifies the issuer.
-  const signers = named.filter((anchor) => signedBy(certificate, anchor.certificate));
+  return named;
+}
+
+/** The checks after the signatures: which signer was valid when it issued, and may be used. */
+function conclude(
+  certificate: X509Certificate,
+  signers: readonly Anchor[],
+  options: { mode: TrustMode },
+): ChainResult {
   if (signers.length === 0) return { valid: false, problem: 'bad-signature' };
+  const notBefore = Date.parse(certificate.validFrom);
   const inTime = signers.filter(
     (anchor) =>
       notBefore >= Date.parse(anchor.certificate.validFrom) &&
@@ -96,4 +139,83 @@ function signedBy(certificate: X509Certificate, issuer: X509Certificate): boolea
   } catch {
     return false;
   }
+}
+
+/** sha*WithRSAEncryption (RFC 8017 A.2.4), DER of the AlgorithmIdentifier's OID value. */
+const RSA_PKCS1_HASHES: ReadonlyMap<string, string> = new Map([
+  ['2a864886f70d01010b', 'sha256'],
+  ['2a864886f70d01010c', 'sha384'],
+  ['2a864886f70d01010d', 'sha512'],
+  ['2a864886f70d010105', 'sha1'],
+]);
+
+/**
+ * What OpenSSL's X509_verify checks, on the thread pool: the outer signature algorithm equals
+ * the one inside the signed part, and the signature verifies over the signed part's bytes as
+ * read. A certificate whose layout or algorithm this does not know goes to OpenSSL itself.
+ */
+function signedByOffThread(
+  certificate: X509Certificate,
+  issuer: X509Certificate,
+): Promise<boolean> {
+  const parts = signedParts(certificate.raw);
+  const key = publicKeyOf(issuer);
+  if (!parts || key.asymmetricKeyType !== 'rsa') {
+    return Promise.resolve(signedBy(certificate, issuer));
+  }
+  return new Promise((resolve) => {
+    try {
+      verify(
+        parts.hash,
+        parts.tbs,
+        { key, padding: constants.RSA_PKCS1_PADDING },
+        parts.signature,
+        (error, ok) => resolve(!error && ok),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+function signedParts(
+  der: Uint8Array,
+): { tbs: Uint8Array; hash: string; signature: Uint8Array } | undefined {
+  try {
+    const outer = readTlv(der, 0);
+    const [tbs, algorithm, bits, ...rest] = readChildren(der, outer.valueStart, outer.end);
+    if (outer.end !== der.length || !tbs || !algorithm || !bits || rest.length > 0)
+      return undefined;
+    if (tbs.tag !== 0x30 || algorithm.tag !== 0x30 || bits.tag !== 0x03) return undefined;
+    // The signature algorithm inside the signed part: after the optional [0] version, the serial.
+    const inner = readChildren(der, tbs.valueStart, tbs.end);
+    const innerAlgorithm = inner[0]?.tag === 0xa0 ? inner[2] : inner[1];
+    const outerBytes = der.subarray(algorithm.start, algorithm.end);
+    if (
+      !innerAlgorithm ||
+      !sameBytes(der.subarray(innerAlgorithm.start, innerAlgorithm.end), outerBytes)
+    ) {
+      return undefined;
+    }
+    const [oid, ...parameters] = readChildren(der, algorithm.valueStart, algorithm.end);
+    if (!oid || oid.tag !== 0x06) return undefined;
+    // PKCS#1 v1.5 algorithms carry NULL parameters (or, tolerated by OpenSSL, none).
+    if (
+      parameters.length > 1 ||
+      (parameters[0] &&
+        (parameters[0].tag !== 0x05 || parameters[0].end !== parameters[0].valueStart))
+    ) {
+      return undefined;
+    }
+    const hash = RSA_PKCS1_HASHES.get(Buffer.from(valueOf(der, oid)).toString('hex'));
+    const bitString = valueOf(der, bits);
+    if (!hash || bitString[0] !== 0) return undefined;
+    return { tbs: der.subarray(tbs.start, tbs.end), hash, signature: bitString.subarray(1) };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }

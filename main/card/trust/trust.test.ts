@@ -1,8 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempStore } from '../../../test/support/store';
-import { validateCardCertificate, type Anchor } from './chain';
+import { validateCardCertificate, validateCardCertificateAsync, type Anchor } from './chain';
 import { testCardCertificate, testRoot, type TestCertificate } from './testing';
 import { TrustError, TrustStore } from './trust-store';
 
@@ -217,5 +218,39 @@ describe('validating a card certificate at a given time', () => {
     expect(
       validateCardCertificate(card.certificate, anchors, production('2026-11-22')),
     ).toMatchObject({ problem: 'is-a-ca' });
+  });
+
+  it('decides the same off the main thread, a tampered signature or signed part included', async () => {
+    const issued = await Promise.all([
+      testCardCertificate(old, { notBefore: '2022-04-01', notAfter: '2027-04-01' }),
+      testCardCertificate(current, { notBefore: '2024-01-10', notAfter: '2029-01-10' }),
+      testCardCertificate(forger, { notBefore: '2024-01-10', notAfter: '2029-01-10' }),
+    ]);
+    const tampered = (certificate: X509Certificate, at: number): X509Certificate => {
+      const der = Buffer.from(certificate.raw);
+      der[at] = (der[at] as number) ^ 0x01;
+      return new X509Certificate(der);
+    };
+    const valid = issued[1]?.certificate as X509Certificate;
+    const certificates = [
+      ...issued.map((c) => c.certificate),
+      // The last byte of the signature, and the serial's first byte inside the signed part
+      // (30 82 LL LL | 30 82 LL LL | A0 03 02 01 02 | 02 LL serial).
+      tampered(valid, valid.raw.length - 1),
+      tampered(valid, 15),
+    ];
+    const verdicts = await Promise.all(
+      certificates.map(async (certificate) => {
+        const sync = validateCardCertificate(certificate, anchors, production('2026-11-22'));
+        const async = await validateCardCertificateAsync(
+          certificate,
+          anchors,
+          production('2026-11-22'),
+        );
+        expect(async).toEqual(sync);
+        return sync.valid ? 'valid' : sync.problem;
+      }),
+    );
+    expect(verdicts).toEqual(['valid', 'valid', 'bad-signature', 'bad-signature', 'bad-signature']);
   });
 });
