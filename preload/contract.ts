@@ -111,6 +111,10 @@ export const ERROR_CODES = [
   // Handover (main/counter/handover-service.ts): the card's setup secret has not come by sync.
   'CARD_SECRET_MISSING',
   'WRONG_CARD',
+  // The store's disk failing under a call (main/core/errors.ts storeFaultError).
+  'STORE_FULL',
+  'STORE_READ_ONLY',
+  'STORE_IO_ERROR',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,7 +3,15 @@
 // (main/app/electron/keystore.ts).
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { KEY_BYTES } from '../../db/open';
 import { KEY_FILE } from './data-dir';
@@ -58,8 +66,29 @@ export function keyFileProvider(
       if (existsSync(path)) return read();
       const key = randomBytes(KEY_BYTES);
       // 'wx': never overwrite a key another process just wrote; losing a key loses the store.
-      writeFileSync(path, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+      // Synced to the disk with its directory entry before the store is keyed with it: a disk
+      // error or power cut must not leave a store whose key never reached the disk
+      // (test/reliability/storage-faults.pcsc.test.ts lost it without this).
+      const fd = openSync(path, 'wx', 0o600);
+      try {
+        writeFileSync(fd, `${key.toString('hex')}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      syncDirectory(dataDir);
       return key;
     },
   };
+}
+
+/** fsync of a directory, so a file just created in it survives a crash (not on Windows). */
+function syncDirectory(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

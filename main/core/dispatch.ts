@@ -11,7 +11,7 @@ import {
   type Result,
 } from '../../preload/contract';
 import type { Logger } from '../log/logger';
-import { AppError } from './errors';
+import { AppError, storeFaultError } from './errors';
 
 export type Handlers = {
   [N in CallName]: (input: CallParsed<N>) => CallResult<N> | Promise<CallResult<N>>;
@@ -24,6 +24,8 @@ export interface DispatcherOptions {
   /** Throws an AppError (NOT_SIGNED_IN, PERMISSION_DENIED) when the permission is not held. */
   authorize: (permission: Permission) => void;
   log: Logger;
+  /** The store's directory: tells a read-only disk from a failing one (storeFaultError). */
+  storeDir?: string;
 }
 
 export type Dispatch = (
@@ -78,6 +80,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       return { ok: true, value: value ?? null };
     } catch (error) {
       if (error instanceof AppError) return failure(error);
+      const fault = storeFaultError(error, options.storeDir);
+      if (fault) {
+        log.error('call failed: the store could not be written', { call: name, code: fault.code });
+        return failure(fault);
+      }
       log.error('call failed', { call: name, error });
       return failure(
         new AppError('INTERNAL', 'Something went wrong. The action was not completed.'),

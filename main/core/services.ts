@@ -228,6 +228,7 @@ export async function createCounterServices(
     trustedOrigins: options.trustedOrigins,
     authorize: (permission) => auth.authorize(permission),
     log: log.child('ipc'),
+    storeDir: dataDir,
   });
   // The one place committed case events are noticed: after any call, if the outbox grew, the
   // scheduler syncs soon (debounced), whichever workflow appended the events.
