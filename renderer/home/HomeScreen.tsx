@@ -14,6 +14,7 @@ import { DayEndScreen } from '../dayend/DayEndScreen';
 import { FindScreen } from '../find/FindScreen';
 import { HandoverScreen } from '../handover/HandoverScreen';
 import { LossScreen } from '../loss/LossScreen';
+import { ReviewScreen } from '../review/ReviewScreen';
 import { IdleWarning } from '../session/IdleWarning';
 import { LockScreen } from '../session/LockScreen';
 import { useIdleLock } from '../session/useIdleLock';
@@ -29,9 +30,10 @@ export type View =
   | { name: 'handover'; applicationId: string; cardSerial: string }
   | { name: 'apply'; personId?: string; kind?: ApplicationKind; fromApplicationId?: string }
   | { name: 'dayEnd' }
+  | { name: 'review' }
   | { name: 'sync' };
 
-const SECTIONS = ['find', 'apply', 'dayEnd', 'sync'] as const;
+const SECTIONS = ['find', 'apply', 'review', 'dayEnd', 'sync'] as const;
 /** A training store never syncs: no sync line, no sync screen. */
 const TRAINING_SECTIONS = ['find', 'apply', 'dayEnd'] as const;
 
@@ -211,6 +213,8 @@ function CounterView({
       );
     case 'dayEnd':
       return <DayEndScreen />;
+    case 'review':
+      return <ReviewScreen />;
     case 'sync':
       return <SyncScreen role={role} />;
   }
