@@ -30,4 +30,25 @@ describe('indexes deferred by a bulk load', () => {
     expect(restoreDeferredIndexes(reopened)).toBe(0);
     reopened.close();
   });
+
+  it('defers a UNIQUE index only when named, and rebuilding it still refuses duplicates', () => {
+    const db = openStore({ path: join(tempDir(), 'store.db'), key: randomBytes(32) });
+    const indexes = () =>
+      db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'").pluck().all();
+    expect(deferIndexes(db, ['person'], ['person_by_my_number_hmac'])).toBeGreaterThan(1);
+    expect(indexes()).not.toContain('person_by_my_number_hmac');
+    const insert = db.prepare(
+      `INSERT INTO person (person_id, name_kanji, name_kana, birth_date, sex, address, overseas,
+                           my_number, my_number_hmac, created_at, kana_norm, kanji_norm)
+       VALUES (?, '山田 太郎', 'ヤマダ タロウ', '1980-02-17', 'male', '東京都', 0,
+               '123456789018', ?, '2026-01-05T09:00:00.000Z', 'ヤマダタロウ', '山田太郎')`,
+    );
+    insert.run('p-1', Buffer.alloc(32, 1));
+    insert.run('p-2', Buffer.alloc(32, 1));
+    expect(() => restoreDeferredIndexes(db)).toThrow(/UNIQUE/);
+    db.prepare("DELETE FROM person WHERE person_id = 'p-2'").run();
+    expect(restoreDeferredIndexes(db)).toBeGreaterThan(1);
+    expect(indexes()).toContain('person_by_my_number_hmac');
+    db.close();
+  });
 });

@@ -89,6 +89,18 @@ describe('the case store', () => {
     db.close();
   });
 
+  it('keeps temporary tables and sorts in memory, read-write and read-only: temp files are not encrypted', () => {
+    const path = join(tempDir(), 'store.db');
+    const key = randomBytes(32);
+    const db = openStore({ path, key });
+    const reader = openStore({ path, key, readonly: true });
+    // 2 = MEMORY; this build's default (1) would spill a big sort to a clear-text temp file.
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
+    expect(reader.pragma('temp_store', { simple: true })).toBe(2);
+    reader.close();
+    db.close();
+  });
+
   it('refuses a store written by a newer version and leaves it untouched', () => {
     const path = join(tempDir(), 'store.db');
     const key = randomBytes(32);

@@ -106,6 +106,11 @@ export function configureStore(
   // Deleted content is overwritten with zeros, not left in free space: a purged person
   // (main/cases/retention.ts) must not stay readable to whoever holds the key.
   db.pragma('secure_delete = ON');
+  // SQLite3MultipleCiphers encrypts the database and its WAL, not temporary files, and this
+  // build puts them on disk by default (SQLITE_TEMP_STORE=1): a large sort (an index build
+  // after a bulk seed, a big ORDER BY) would write names in clear to the temp directory.
+  // In memory instead (an index build at 1,000,000 people sorts tens of MB).
+  db.pragma('temp_store = MEMORY');
   if (!options.readonly) {
     migrate(db, migrations);
     // A bulk load killed before it rebuilt its indexes (db/deferred-indexes.ts).

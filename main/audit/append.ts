@@ -59,6 +59,13 @@ export const INSERT_EVENT = `
           @payload, @case_version_seen, @terminal_time, @prev_hash, @hash, @signature,
           @tx_seq)`;
 
+/** INSERT_EVENT with positional parameters, in the same column order (the bulk seeder). */
+export const INSERT_EVENT_POSITIONAL = `
+  INSERT INTO case_event (seq, event_id, terminal_id, actor_staff_id, actor_role, case_ref,
+                          type, payload, case_version_seen, terminal_time, prev_hash, hash,
+                          signature, tx_seq)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
 /** Appends one signed event. Throws unless called inside the caller's transaction. */
 export function appendEvent(db: Db, event: NewCaseEvent): AppendedEvent {
   if (!db.inTransaction) {

@@ -50,41 +50,55 @@ export interface CaseEventRow {
 
 type Field = string | number | null;
 
-function encodeField(value: Field): Buffer {
-  if (value === null) return Buffer.from([0x00]);
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) throw new RangeError('chain integers must be safe integers');
-    const out = Buffer.alloc(9);
-    out.writeUInt8(0x01, 0);
-    out.writeBigInt64BE(BigInt(value), 1);
-    return out;
+/** The fields in the encoding above, written into one buffer (no buffer per field). */
+function encodeFields(fields: readonly Field[]): Buffer {
+  let size = 0;
+  for (const value of fields) {
+    size += value === null ? 1 : typeof value === 'number' ? 9 : 5 + Buffer.byteLength(value);
   }
-  const bytes = Buffer.from(value, 'utf8');
-  const head = Buffer.alloc(5);
-  head.writeUInt8(0x02, 0);
-  head.writeUInt32BE(bytes.length, 1);
-  return Buffer.concat([head, bytes]);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const value of fields) {
+    if (value === null) {
+      out[at] = 0x00;
+      at += 1;
+    } else if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) {
+        throw new RangeError('chain integers must be safe integers');
+      }
+      out[at] = 0x01;
+      out.writeBigInt64BE(BigInt(value), at + 1);
+      at += 9;
+    } else {
+      out[at] = 0x02;
+      const length = out.write(value, at + 5, 'utf8');
+      out.writeUInt32BE(length, at + 1);
+      at += 5 + length;
+    }
+  }
+  return out;
 }
 
 /** The hash of an event from its fields and its predecessor's hash (encoding above). */
 export function eventHash(row: Omit<CaseEventRow, 'hash' | 'signature'>): Buffer {
-  const fields: Field[] = [
-    CHAIN_TAG,
-    row.seq,
-    row.event_id,
-    row.terminal_id,
-    row.actor_staff_id,
-    row.actor_role,
-    row.case_ref,
-    row.type,
-    row.payload,
-    row.case_version_seen,
-    row.terminal_time,
-  ];
-  const hash = createHash('sha256');
-  hash.update(row.prev_hash);
-  for (const field of fields) hash.update(encodeField(field));
-  return hash.digest();
+  return createHash('sha256')
+    .update(row.prev_hash)
+    .update(
+      encodeFields([
+        CHAIN_TAG,
+        row.seq,
+        row.event_id,
+        row.terminal_id,
+        row.actor_staff_id,
+        row.actor_role,
+        row.case_ref,
+        row.type,
+        row.payload,
+        row.case_version_seen,
+        row.terminal_time,
+      ]),
+    )
+    .digest();
 }
 
 /** RFC 8785 (JCS) serialization of JSON values: sorted keys, no whitespace. */
@@ -95,9 +109,22 @@ export function canonicalJson(value: JsonValue): string {
     }
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  // Loops and string appends rather than map/join: the bulk seeder serializes a payload per case.
+  let out: string;
+  if (Array.isArray(value)) {
+    out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) out += ',';
+      out += canonicalJson(value[i] as JsonValue);
+    }
+    return `${out}]`;
+  }
   const keys = Object.keys(value).sort();
-  return `{${keys
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`)
-    .join(',')}}`;
+  out = '{';
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i] as string;
+    if (i > 0) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`;
+  }
+  return `${out}}`;
 }

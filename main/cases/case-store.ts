@@ -554,6 +554,7 @@ export function personValues(
   p: PersonInput,
   hmac: Buffer,
   createdAt: string,
+  forms: NameForms = NAME_FORMS,
 ): unknown[] {
   return [
     personId,
@@ -568,11 +569,24 @@ export function personValues(
     p.myNumber,
     hmac,
     createdAt,
-    normalizeKana(p.nameKana),
-    normalizeKanji(p.nameKanji),
-    p.nameLatin === undefined ? null : normalizeLatin(p.nameLatin),
+    forms.kana(p.nameKana),
+    forms.kanji(p.nameKanji),
+    p.nameLatin === undefined ? null : forms.latin(p.nameLatin),
   ];
 }
+
+/** The search forms of a name (domain/name-normalize), replaceable by a memoized set. */
+export interface NameForms {
+  kana(s: string): string;
+  kanji(s: string): string;
+  latin(s: string): string;
+}
+
+const NAME_FORMS: NameForms = {
+  kana: normalizeKana,
+  kanji: normalizeKanji,
+  latin: normalizeLatin,
+};
 
 function assertMyNumber(myNumber: string): void {
   const problem = myNumberProblem(myNumber);

@@ -7,6 +7,7 @@ import { createLogger } from '../log/logger';
 import { CaseStore } from './case-store';
 import {
   countApplications,
+  isoTimestamp,
   seedCases,
   seededDataDigest,
   SeedRefused,
@@ -114,5 +115,20 @@ describe('madoguchi db seed, as a trainer preparing a training terminal', () => 
     expect(more.firstCase).toBe(10);
     expect(countApplications(db)).toBe(15);
     expect(verifyAuditChain(db).ok).toBe(true);
+  });
+});
+
+describe('the date formatting of the seeder', () => {
+  it('writes exactly what Date.prototype.toISOString writes, across the years seeds use', () => {
+    const mismatches: number[] = [];
+    const from = Date.UTC(1900, 0, 1);
+    const to = Date.UTC(2101, 0, 1);
+    // Every day, at a time of day that walks through hours, minutes, seconds and milliseconds.
+    for (let ms = from, i = 0; ms < to; ms += 86_400_000, i += 1) {
+      const at = ms + ((i * 7_919_993) % 86_400_000);
+      if (isoTimestamp(at) !== new Date(at).toISOString()) mismatches.push(at);
+    }
+    expect(mismatches).toEqual([]);
+    expect(isoTimestamp(Date.UTC(2024, 1, 29, 23, 59, 59, 9))).toBe('2024-02-29T23:59:59.009Z');
   });
 });

@@ -21,11 +21,12 @@
 import { createHash } from 'node:crypto';
 import { type ApplicationKind, type CardState, type CaseEvent } from '../../domain/case-lifecycle';
 import { myNumberCheckDigit } from '../../domain/my-number';
+import { normalizeKana, normalizeKanji, normalizeLatin } from '../../domain/name-normalize';
 import type { Db } from '../../db/open';
 import type { ApplicationChannel, Sex } from '../../db/migrations/0020-cases';
 import { deferIndexes, restoreDeferredIndexes } from '../../db/deferred-indexes';
 import { prepared } from '../../db/statements';
-import { INSERT_EVENT, type EventActor } from '../audit/append';
+import { INSERT_EVENT_POSITIONAL, type EventActor } from '../audit/append';
 import { canonicalJson, eventHash, GENESIS_HASH, type CaseEventRow } from '../audit/chain';
 import { uuidv7 } from '../audit/event-id';
 import { terminalSigningKey } from '../audit/terminal-key';
@@ -36,6 +37,8 @@ import {
   INSERT_IMPORTED_CARD,
   INSERT_PERSON,
   personValues,
+  type NameForms,
+  type PersonInput,
   type ApplicationInput,
   type ImportedCard,
 } from './case-store';
@@ -79,6 +82,13 @@ export class SeedRefused extends Error {
 }
 
 export const DEFAULT_BATCH_SIZE = 4000;
+/**
+ * Cases per transaction from DEFER_INDEXES_FROM cases on. Every commit writes each page it
+ * changed once: the random-order UNIQUE indexes (application IDs) have a page or so changed
+ * per case in a small batch, and their whole self in a large one, so larger batches write far
+ * less. Two batches are in memory at a time (about 60 MB each at this size).
+ */
+export const BULK_BATCH_SIZE = 20_000;
 /** From this many cases a seed defers the secondary indexes. */
 const DEFER_INDEXES_FROM = 20_000;
 const SEEDED_TABLES = ['person', 'application', 'card', 'case_event'] as const;
@@ -177,18 +187,58 @@ const FIRST_CASE_MS = Date.parse('2024-04-01T00:00:00.000Z');
 /** Ages are counted at this date, so birth dates do not move with the wall clock. */
 const AGE_REFERENCE_YEAR = 2026;
 
+/** Below this, offset + caseNumber * stride of syntheticMyNumber is below 2^53. */
+const SAFE_CASE_NUMBERS = 100_000_000;
+
 /** A valid 12-digit My Number, distinct for each case number of a run (a stride permutation). */
 export function syntheticMyNumber(seed: number, caseNumber: number): string {
   const modulus = 100_000_000_000n;
   // Odd and not a multiple of 5, so coprime with 10^11: i -> offset + i * stride is one-to-one.
   const stride = 73_939_133n;
   const offset = BigInt(mixSeed(seed, 0x7fffffff)) * 23n;
-  const first11 = ((offset + BigInt(caseNumber) * stride) % modulus).toString().padStart(11, '0');
+  // The same value in plain numbers while they stay exact (any realistic seed), else BigInt.
+  const value =
+    caseNumber < SAFE_CASE_NUMBERS
+      ? (Number(offset) + caseNumber * Number(stride)) % Number(modulus)
+      : (offset + BigInt(caseNumber) * stride) % modulus;
+  const first11 = value.toString().padStart(11, '0');
   return `${first11}${myNumberCheckDigit(first11)}`;
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** The UTC calendar day `days` after 1970-01-01 as YYYY-MM-DD (Hinnant's civil_from_days). */
+function isoDay(days: number): string {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
+}
+
+/**
+ * Date.prototype.toISOString for years 1000-9999, without a Date object: the seeder formats
+ * about eight times per case (seed.test.ts compares the two over the years seeds use).
+ */
+export function isoTimestamp(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  const t = ms - days * DAY_MS;
+  const hour = Math.floor(t / 3_600_000);
+  const minute = Math.floor(t / 60_000) % 60;
+  const second = Math.floor(t / 1000) % 60;
+  const milli = t % 1000;
+  return `${isoDay(days)}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 function isoDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return isoDay(Math.floor(ms / DAY_MS));
 }
 
 interface SyntheticCase {
@@ -215,34 +265,57 @@ function syntheticCase(seed: number, caseNumber: number): SyntheticCase {
     ? 'overseas-online'
     : rng.weighted(DOMESTIC_CHANNELS);
   const receivedMs = FIRST_CASE_MS + caseNumber * 60_000 + rng.int(60_000);
-  const expiryYear = new Date(receivedMs).getUTCFullYear() + (age < 18 ? 5 : 10) + 1;
-  const birth = new Date(birthMs);
-  const expiryDate = isoDate(Date.UTC(expiryYear, birth.getUTCMonth(), birth.getUTCDate()));
+  const receivedAt = isoTimestamp(receivedMs);
+  const birthDate = isoDate(birthMs);
+  const expiryYear = Number(receivedAt.slice(0, 4)) + (age < 18 ? 5 : 10) + 1;
+  // Date.UTC rolls a 29 February birthday over to 1 March in a common year.
+  const expiryDate = isoDate(
+    Date.UTC(expiryYear, Number(birthDate.slice(5, 7)) - 1, Number(birthDate.slice(8, 10))),
+  );
   const tag = String(mixSeed(seed, caseNumber) % 100_000_000_000).padStart(11, '0');
+  const officeCode = overseas
+    ? `EMB-${String(1 + rng.int(40)).padStart(3, '0')}`
+    : `${String(domestic.prefectureIndex + 1).padStart(2, '0')}2010`;
+  // Spelled out rather than spread from `name`: an object spread here was a third of the time
+  // of building a case. Drawn in the same order as ever (officeCode, then an overseas address).
+  const person: PersonInput = {
+    nameKanji: name.nameKanji,
+    nameKana: name.nameKana,
+    nameLatin: name.nameLatin,
+    birthDate,
+    sex,
+    address: overseas ? rng.pick(OVERSEAS_ADDRESSES) : domestic.address,
+    overseas,
+    myNumber: syntheticMyNumber(seed, caseNumber),
+  };
+  if (name.alias !== undefined) person.alias = name.alias;
   return {
     application: {
       // A 23-digit 申請書ID: 11 digits from the PRNG, then the case number.
       applicationId: `${tag}${String(caseNumber).padStart(12, '0')}`,
       kind,
       channel,
-      receivedAt: new Date(receivedMs).toISOString(),
-      officeCode: overseas
-        ? `EMB-${String(1 + rng.int(40)).padStart(3, '0')}`
-        : `${String(domestic.prefectureIndex + 1).padStart(2, '0')}2010`,
-      person: {
-        ...name,
-        birthDate: isoDate(birthMs),
-        sex,
-        address: overseas ? rng.pick(OVERSEAS_ADDRESSES) : domestic.address,
-        overseas,
-        myNumber: syntheticMyNumber(seed, caseNumber),
-      },
+      receivedAt,
+      officeCode,
+      person,
     },
     cardSerial: `MC${String(caseNumber).padStart(10, '0')}${tag.slice(0, 4)}`,
     expiryDate,
     target: rng.weighted(TARGETS),
     receivedMs,
     rng,
+  };
+}
+
+function memoize(f: (s: string) => string): (s: string) => string {
+  const known = new Map<string, string>();
+  return (s) => {
+    let out = known.get(s);
+    if (out === undefined) {
+      out = f(s);
+      known.set(s, out);
+    }
+    return out;
   };
 }
 
@@ -276,12 +349,12 @@ export function syntheticImport(
   let card: ImportedCard | null = null;
   if (c.target !== 'none') {
     let clock = c.receivedMs + DAY_MS * (1 + rng.int(3));
-    const orderedAt = new Date(clock).toISOString();
+    const orderedAt = isoTimestamp(clock);
     const history: { event: CaseEvent; actor: EventActor; at: string }[] = [];
     for (const [event, who] of pathTo(c.target)) {
       // Days to weeks between steps; the applicant may take a month to come for the card.
       clock += DAY_MS * (1 + rng.int(event === 'hand-over' ? 30 : 10)) + rng.int(DAY_MS);
-      history.push({ event, actor: actorFor(who), at: new Date(clock).toISOString() });
+      history.push({ event, actor: actorFor(who), at: isoTimestamp(clock) });
     }
     card = { cardSerial: c.cardSerial, expiryDate: c.expiryDate, orderedAt, history };
   }
@@ -293,7 +366,9 @@ interface BuiltCase {
   person: unknown[] | null;
   application: unknown[];
   card: unknown[] | null;
-  event: Omit<CaseEventRow, 'signature'>;
+  /** INSERT_EVENT_POSITIONAL's values up to the hash; the signature and tx_seq follow. */
+  event: unknown[];
+  hash: Buffer;
   state: CardState | 'none';
 }
 
@@ -321,7 +396,9 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
       `The store already holds ${existing} application(s); seed only an empty store, or pass --append to add synthetic cases to it.`,
     );
   }
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize =
+    options.batchSize ??
+    (options.cases >= DEFER_INDEXES_FROM ? BULK_BATCH_SIZE : DEFAULT_BATCH_SIZE);
   const firstMs = FIRST_CASE_MS;
   // The key and the lookup secret exist before the first batch (created now if needed).
   const { terminalId, secret } = db.transaction(() => ({
@@ -346,6 +423,17 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
   let prevHash = last?.hash ?? GENESIS_HASH;
   const summary: SeedSummary = { cases: 0, firstCase: existing, events: 0, cardStates: {} };
 
+  // A fresh store cannot know anyone yet, and the My Numbers of one run are all different
+  // (syntheticMyNumber): only a store that already has people is asked for each number.
+  const lookUp =
+    (prepared(db, 'SELECT EXISTS (SELECT 1 FROM person)').pluck().get() as number) === 1;
+  // Synthetic names repeat (small lists): each search form is computed once per name.
+  const forms: NameForms = {
+    kana: memoize(normalizeKana),
+    kanji: memoize(normalizeKanji),
+    latin: memoize(normalizeLatin),
+  };
+
   const build = (caseNumber: number): BuiltCase => {
     const {
       application: input,
@@ -354,8 +442,9 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
     } = syntheticImport(options.seed, caseNumber);
     const { state, lastAt, history } = checkImportedHistory(input.kind, input.receivedAt, card);
     const hmac = myNumberHmac(secret, input.person.myNumber);
-    const known = prepared(db, FIND_PERSON_BY_MY_NUMBER_HMAC).get(hmac) as
-      { person_id: string } | undefined;
+    const known = lookUp
+      ? (prepared(db, FIND_PERSON_BY_MY_NUMBER_HMAC).get(hmac) as { person_id: string } | undefined)
+      : undefined;
     const personId = known?.person_id ?? uuidv7();
     seq += 1;
     const event: Omit<CaseEventRow, 'hash' | 'signature'> = {
@@ -376,7 +465,7 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
     const hash = eventHash(event);
     prevHash = hash;
     return {
-      person: known ? null : personValues(personId, input.person, hmac, input.receivedAt),
+      person: known ? null : personValues(personId, input.person, hmac, input.receivedAt, forms),
       application: [
         input.applicationId,
         personId,
@@ -390,7 +479,21 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
       card: card
         ? [card.cardSerial, input.applicationId, state, card.expiryDate, 1 + card.history.length]
         : null,
-      event: { ...event, hash },
+      event: [
+        event.seq,
+        event.event_id,
+        event.terminal_id,
+        event.actor_staff_id,
+        event.actor_role,
+        event.case_ref,
+        event.type,
+        event.payload,
+        event.case_version_seen,
+        event.terminal_time,
+        event.prev_hash,
+        hash,
+      ],
+      hash,
       state: state ?? 'none',
     };
   };
@@ -401,7 +504,7 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
         if (b.person) prepared(db, INSERT_PERSON).run(...b.person);
         prepared(db, INSERT_IMPORTED_APPLICATION).run(...b.application);
         if (b.card) prepared(db, INSERT_IMPORTED_CARD).run(...b.card);
-        prepared(db, INSERT_EVENT).run({ ...b.event, signature: signatures[i], tx_seq: null });
+        prepared(db, INSERT_EVENT_POSITIONAL).run(...b.event, signatures[i], null);
       });
     })();
     for (const b of batch) {
@@ -414,19 +517,30 @@ export async function seedCases(db: Db, options: SeedOptions): Promise<SeedSumma
 
   // Many cases: the secondary indexes are rebuilt once at the end instead of taking every
   // row in random order (db/deferred-indexes.ts; a killed seed gets them back on next open).
-  const deferred = options.cases >= DEFER_INDEXES_FROM ? deferIndexes(db, SEEDED_TABLES) : 0;
+  // A fresh store also defers the My Number index: its keys are HMACs, so every insert lands
+  // on a random page, and no number can repeat (see lookUp); CREATE UNIQUE INDEX at the end
+  // still checks that. A store that already has people keeps it: the seed looks numbers up.
+  const deferred =
+    options.cases >= DEFER_INDEXES_FROM
+      ? deferIndexes(db, SEEDED_TABLES, lookUp ? [] : ['person_by_my_number_hmac'])
+      : 0;
   try {
     let pending: { batch: BuiltCase[]; signatures: Promise<Buffer[]> } | null = null;
     for (let start = 0; start < options.cases; start += batchSize) {
       const end = Math.min(options.cases, start + batchSize);
       const batch: BuiltCase[] = [];
       for (let i = start; i < end; i += 1) batch.push(build(existing + i));
-      const signatures = signer.sign(batch.map((b) => b.event.hash));
+      const signatures = signer.sign(batch.map((b) => b.hash));
       if (pending) write(pending.batch, await pending.signatures);
       pending = { batch, signatures };
     }
     if (pending) write(pending.batch, await pending.signatures);
-    if (deferred > 0) restoreDeferredIndexes(db);
+    if (deferred > 0) {
+      // The index builds sort in memory (restoreDeferredIndexes); the page cache gives back
+      // what the load needed first, so the two together stay within the seed's memory.
+      db.pragma(`cache_size = ${previousCache}`);
+      restoreDeferredIndexes(db);
+    }
   } finally {
     await signer.close();
     db.pragma(`cache_size = ${previousCache}`);

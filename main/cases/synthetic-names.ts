@@ -33,6 +33,23 @@ export interface Rng {
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K;
 }
 
+/** The entries and total of a weights table, computed once per table. */
+const weightTables = new WeakMap<object, { keys: string[]; weights: number[]; total: number }>();
+
+function weightTable(weights: Readonly<Record<string, number>>) {
+  let table = weightTables.get(weights);
+  if (!table) {
+    const entries = Object.entries(weights);
+    table = {
+      keys: entries.map(([key]) => key),
+      weights: entries.map(([, w]) => w),
+      total: entries.reduce((sum, [, w]) => sum + w, 0),
+    };
+    weightTables.set(weights, table);
+  }
+  return table;
+}
+
 export function createRng(seed: number): Rng {
   const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
@@ -44,17 +61,15 @@ export function createRng(seed: number): Rng {
       if (item === undefined) throw new RangeError('pick from an empty list');
       return item;
     },
-    weighted: (weights) => {
-      const entries = Object.entries(weights) as [keyof typeof weights, number][];
-      const total = entries.reduce((sum, [, w]) => sum + w, 0);
+    weighted: <K extends string>(weights: Readonly<Record<K, number>>): K => {
+      const { keys, weights: w, total } = weightTable(weights);
+      if (keys.length === 0) throw new RangeError('no weights');
       let r = next() * total;
-      for (const [key, w] of entries) {
-        r -= w;
-        if (r < 0) return key;
+      for (let i = 0; i < keys.length; i += 1) {
+        r -= w[i] ?? 0;
+        if (r < 0) return keys[i] as K;
       }
-      const last = entries.at(-1);
-      if (!last) throw new RangeError('no weights');
-      return last[0];
+      return keys[keys.length - 1] as K;
     },
   };
 }
