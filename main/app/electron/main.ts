@@ -13,6 +13,7 @@ import { TRUSTED_ORIGINS } from '../origin';
 import { startupDialog } from '../startup-error';
 import { lockOnSystemEvents } from '../system-lock';
 import { guardAllWebContents, hardenSession } from './guards';
+import { createApplicantWindow } from './applicant-window';
 import { forwardEvents, registerCalls } from './ipc';
 import { safeStorageKeyProvider } from './keystore';
 import { registerAppScheme, serveApp } from './protocol';
@@ -74,6 +75,16 @@ async function start(): Promise<void> {
   });
   printable = window;
   window.on('closed', forwardEvents(services.bus, window.webContents));
+  // The applicant-facing window for the handover's PINs, on the second display if there is one.
+  const applicant = createApplicantWindow({
+    preloadPath: layout.preloadPath,
+    packaged: app.isPackaged,
+    bus: services.bus,
+    log: log.child('applicant-window'),
+  });
+  window.on('closed', () => {
+    if (!applicant.isDestroyed()) applicant.close();
+  });
   app.on('second-instance', () => {
     if (window.isDestroyed()) return;
     if (window.isMinimized()) window.restore();
