@@ -18,6 +18,7 @@ import {
   type Requirement,
 } from '../domain/case-lifecycle';
 import { myNumberProblem } from '../domain/my-number';
+import type { ArrivalOutcome } from './values';
 import { PHOTO_REQUIREMENTS } from '../domain/application-photo';
 import type { OverseasIneligibility } from '../domain/overseas-eligibility';
 import {
@@ -471,6 +472,30 @@ export interface HandoverCommitted {
   overriddenBy: string | null;
 }
 
+/** One card of a shipment at the arrival check (main/counter/arrival.ts). */
+export interface ShipmentItemView {
+  cardSerial: string;
+  /** On the delivery list (scanned at the start), or found in the box without being listed. */
+  listed: boolean;
+  outcome: ArrivalOutcome;
+  /** The case the serial belongs to, when the store knows it. */
+  applicationId: string | null;
+}
+
+export interface ShipmentView {
+  shipmentId: string;
+  startedAt: string;
+  /** Closed: listed cards never checked were flagged missing. */
+  closedAt: string | null;
+  items: ShipmentItemView[];
+}
+
+export interface ArrivalCheckResult {
+  cardSerial: string;
+  outcome: ArrivalOutcome;
+  shipment: ShipmentView;
+}
+
 // ---- input schemas ---------------------------------------------------------------------------
 
 const staffId = z
@@ -732,6 +757,30 @@ export const calls = {
     /** A bulk export of the day: a supervisor approves it (two-person rule). */
     input: z.strictObject({ date: isoDate.optional(), approval: approvalInput }),
     permission: 'dayEnd.read',
+  }),
+  'arrival.start': call<ShipmentView>()({
+    /** The delivery list's card serials, scanned or typed. */
+    input: z.strictObject({ cardSerials: z.array(cardSerial).min(1).max(1000) }),
+    permission: 'card.arrival',
+  }),
+  'arrival.get': call<ShipmentView>()({
+    input: z.strictObject({ shipmentId: z.string().min(1).max(64) }),
+    permission: 'card.arrival',
+  }),
+  'arrival.check': call<ArrivalCheckResult>()({
+    input: z.strictObject({
+      shipmentId: z.string().min(1).max(64),
+      /** The serial on the card's face, scanned or typed; the chip must agree. */
+      cardSerial,
+      /** The clerk looked at the face: no damage, no printing error. */
+      faceIntact: z.boolean(),
+      readerName: z.string().min(1).max(200).optional(),
+    }),
+    permission: 'card.arrival',
+  }),
+  'arrival.close': call<ShipmentView>()({
+    input: z.strictObject({ shipmentId: z.string().min(1).max(64) }),
+    permission: 'card.arrival',
   }),
   'print.toPdf': call<SavedFile>()({
     input: z.strictObject({ document: z.enum(PRINT_DOCUMENTS), date: isoDate }),

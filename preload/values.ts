@@ -101,5 +101,22 @@ export const IDENTITY_DOCUMENT_TYPES = [
 ] as const;
 export type IdentityDocumentType = (typeof IDENTITY_DOCUMENT_TYPES)[number];
 
+/**
+ * What became of a card at the arrival check (main/counter/arrival.ts): still in the box
+ * ('listed'), in custody ('matched'), never found ('missing'), not expected here ('extra'),
+ * a chip that does not answer ('unreadable'), another person's chip ('wrong-card'), or a damaged
+ * face ('failed').
+ */
+export const ARRIVAL_OUTCOMES = [
+  'listed',
+  'matched',
+  'missing',
+  'extra',
+  'unreadable',
+  'wrong-card',
+  'failed',
+] as const;
+export type ArrivalOutcome = (typeof ARRIVAL_OUTCOMES)[number];
+
 export const PRINT_DOCUMENTS = ['day-report', 'reminder-letters'] as const;
 export type PrintDocument = (typeof PRINT_DOCUMENTS)[number];

@@ -12,6 +12,7 @@ import { countApplications, seedCases } from '../cases/seed';
 import { ensureDataDir, STORE_FILE } from '../config/data-dir';
 import type { KeyProvider } from '../config/key-file';
 import { recordApplication } from '../counter/applications';
+import { ArrivalService } from '../counter/arrival';
 import { guardApplicantWindow } from '../counter/applicant-window';
 import { createCardAccess, type CardAccess } from '../counter/card-access';
 import {
@@ -123,8 +124,18 @@ export async function createCounterServices(
   const counterLog = log.child('counter');
   // The two-person rule: a supervisor's approval on this terminal (main/auth/second-person.ts).
   const secondPerson = new SecondPerson({ db, log: log.child('auth'), now });
+  /** The signed-in member of staff as the actor of a card step (never central or system). */
+  const staffActor = () => auth.actor();
 
   const cardAccess = createCardAccess(readers);
+  // The arrival check of dispatched cards (交付前設定): shipment list, then card by card.
+  const arrival = new ArrivalService({
+    db,
+    store: cases,
+    cards: cardAccess,
+    log: counterLog.child('arrival'),
+    now,
+  });
   const stopForwarding = readers.onChange((snapshot) => bus.emit('reader.changed', snapshot));
   readers.start();
   const sync = createAppSync({
@@ -207,6 +218,10 @@ export async function createCounterServices(
       recordApproval(db, approval, subject);
       return saved;
     },
+    'arrival.start': (input) => arrival.start(input.cardSerials, staffActor()),
+    'arrival.get': (input) => arrival.get(input.shipmentId),
+    'arrival.check': (input) => arrival.check(input, staffActor()),
+    'arrival.close': (input) => arrival.close(input.shipmentId, staffActor()),
     'print.toPdf': async (input) => {
       if (!options.printer) {
         throw new AppError('PRINT_UNAVAILABLE', 'This terminal has no print pipeline.');

@@ -4,12 +4,13 @@
 
 import type { CaseEventType } from '../../db/migrations/0020-cases';
 import type { CounterEventType } from '../../db/migrations/0070-counter';
+import type { SecondPersonEventType } from '../../db/migrations/0090-second-person-and-arrival';
 import type { Db } from '../../db/open';
 import { appendEvent, type AppendedEvent, type NewCaseEvent } from '../audit/append';
 
 export function appendCounterEvent(
   db: Db,
-  event: Omit<NewCaseEvent, 'type'> & { type: CounterEventType },
+  event: Omit<NewCaseEvent, 'type'> & { type: CounterEventType | SecondPersonEventType },
 ): AppendedEvent {
   return appendEvent(db, { ...event, type: event.type as CaseEventType });
 }

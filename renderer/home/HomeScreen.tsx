@@ -7,6 +7,7 @@ import { useApi } from '../app/ApiContext';
 import { settle } from '../app/settle';
 import { useTraining } from '../app/training';
 import { ApplicationScreen } from '../apply/ApplicationScreen';
+import { ArrivalScreen } from '../arrival/ArrivalScreen';
 import { CaseScreen } from '../case/CaseScreen';
 import { ReaderStatus } from '../components/ReaderStatus';
 import { TopBar } from '../components/TopBar';
@@ -29,13 +30,14 @@ export type View =
   | { name: 'loss'; applicationId: string; cardSerial: string; version: number }
   | { name: 'handover'; applicationId: string; cardSerial: string }
   | { name: 'apply'; personId?: string; kind?: ApplicationKind; fromApplicationId?: string }
+  | { name: 'arrival' }
   | { name: 'dayEnd' }
   | { name: 'review' }
   | { name: 'sync' };
 
-const SECTIONS = ['find', 'apply', 'review', 'dayEnd', 'sync'] as const;
+const SECTIONS = ['find', 'apply', 'arrival', 'review', 'dayEnd', 'sync'] as const;
 /** A training store never syncs: no sync line, no sync screen. */
-const TRAINING_SECTIONS = ['find', 'apply', 'dayEnd'] as const;
+const TRAINING_SECTIONS = ['find', 'apply', 'arrival', 'dayEnd'] as const;
 
 interface HomeScreenProps {
   session: StaffSession;
@@ -211,6 +213,8 @@ function CounterView({
           onOpen={(applicationId) => onNavigate({ name: 'case', applicationId })}
         />
       );
+    case 'arrival':
+      return <ArrivalScreen />;
     case 'dayEnd':
       return <DayEndScreen />;
     case 'review':
