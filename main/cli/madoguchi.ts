@@ -10,6 +10,7 @@ import { auditCommand } from './commands/audit';
 import { cardCommand } from './commands/card';
 import { casesCommand } from './commands/cases';
 import { dbCommand } from './commands/db';
+import { settingsCommand } from './commands/settings';
 import { doctorCommand } from './commands/doctor';
 import { syncCommand } from './commands/sync';
 import { terminalCommand } from './commands/terminal';
@@ -31,6 +32,7 @@ Commands:
   card        card readers | read [--reader NAME] [--pin-env VAR] [--reveal] | simulate: the card reader
               and the My Number Card (run "madoguchi card --help")
   trust       trust add FILE [--test] | list: the JPKI root certificates card certificates must chain to
+  settings    settings | settings content-protection on|off: this terminal's settings
   --version   Print the version
 
 Global options:
@@ -49,6 +51,7 @@ const commands: Record<string, Command> = {
   sync: syncCommand,
   card: cardCommand,
   trust: trustCommand,
+  settings: settingsCommand,
 };
 
 interface Invocation extends Partial<GlobalOptions> {

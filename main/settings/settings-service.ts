@@ -27,6 +27,20 @@ export class SettingsService {
     return settings;
   }
 
+  /**
+   * Whether the counter window is hidden from screen capture and recording
+   * (BrowserWindow.setContentProtection; Windows and macOS honour it). An administrator turns
+   * it on with `madoguchi settings content-protection on`; the app applies it to its window
+   * when it starts. Off by default: some offices record screens for support.
+   */
+  contentProtection(): boolean {
+    return this.#read('content_protection') === 'on';
+  }
+
+  setContentProtection(on: boolean): void {
+    this.#write('content_protection', on ? 'on' : 'off');
+  }
+
   centralUrl(): string | null {
     return this.#read('central_url');
   }

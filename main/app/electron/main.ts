@@ -70,7 +70,8 @@ async function start(): Promise<void> {
   const window = createMainWindow({
     preloadPath: layout.preloadPath,
     packaged: app.isPackaged,
-    contentProtection: false,
+    // The administrator's setting (madoguchi settings content-protection on|off).
+    contentProtection: services.settings.contentProtection(),
     log: log.child('window'),
   });
   printable = window;

@@ -12,7 +12,7 @@ type UnknownToElectron = Exclude<keyof CounterWebPreferences, keyof WebPreferenc
 export interface MainWindowOptions {
   preloadPath: string;
   packaged: boolean;
-  /** Hides the window from screen capture; a per-terminal setting decides it later. */
+  /** Hides the window from screen capture: the terminal's setting (SettingsService). */
   contentProtection: boolean;
   log: Logger;
 }
