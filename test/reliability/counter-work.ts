@@ -5,7 +5,7 @@
 // (office.ts has that): the crash child bundles this module and must start fast.
 
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Db } from '../../db/open';
 import type { CaseEvent, Requirement } from '../../domain/case-lifecycle';
@@ -51,8 +51,9 @@ export function myNumberFor(run: number, n: number): string {
 }
 
 /**
- * Cards for the handovers. Keys and the card's certificates live in `keysDir`: the first
- * process to ask generates them, every later one (a restarted crash child) only reads them.
+ * Cards for the handovers. Keys (copied from test/fixtures/card-keys) and the card's
+ * certificates live in `keysDir`: the first process to ask issues the certificates, every
+ * later one (a restarted crash child) only reads them.
  */
 export class CardMaker {
   readonly #profile: CardProfile;
@@ -82,6 +83,8 @@ export class CardMaker {
         recordKey: pem('recordKey'),
       });
     }
+    // The committed test keys (test/fixtures/card-keys): no RSA key is generated.
+    cpSync(join(process.cwd(), 'test/fixtures/card-keys'), keysDir, { recursive: true });
     const keys = directoryKeys(keysDir);
     const credentials = await issueCardCredentials(profile, await createTestJpki(keys), keys);
     const text: Record<string, string> = {};
