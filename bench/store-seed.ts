@@ -4,8 +4,10 @@
 // run: the first BASELINE cases recorded one by one through CaseStore.importCase (the same
 // rows and event, each case its own savepoint, signed on this thread).
 // Run: npm run bench -- store-seed
-//   BENCH_CASES  cases per seed (default 20000; BENCH_CASES=100000 is the issue's check that
-//                `db seed --cases 100000 --seed 1` twice gives identical data)
+//   BENCH_CASES  cases per seed (default 20000; the issue's check that `db seed --cases 100000
+//                --seed 1` twice gives identical data is a test: main/cli/db-seed-determinism)
+// Also prints the CPU time of each seed (all threads: the signing workers too), which says
+// more than the wall time when other work shares the machine's two cores.
 //   BENCH_DIR    where the temp stores go (default the OS temp dir)
 
 import { randomBytes } from 'node:crypto';
@@ -24,13 +26,19 @@ const SEED = 1;
 
 const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'madoguchi-bench-'));
 try {
-  const runs: { seconds: number; digest: string }[] = [];
+  const runs: { seconds: number; cpuSeconds: number; digest: string }[] = [];
   for (let run = 0; run < 2; run += 1) {
     const db = openStore({ path: join(dir, `seed-${run}.db`), key: randomBytes(32) });
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     await seedCases(db, { cases: CASES, seed: SEED });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    runs.push({ seconds, digest: seededDataDigest(db) });
+    const cpu = process.cpuUsage(cpuBefore);
+    runs.push({
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      digest: seededDataDigest(db),
+    });
     db.close();
     rmSync(join(dir, `seed-${run}.db`), { force: true });
   }
@@ -58,7 +66,7 @@ try {
   const best = Math.max(...rates);
   const same = runs[0]?.digest === runs[1]?.digest;
   process.stdout.write(
-    `store-seed: ${CASES} cases seeded twice with seed ${SEED}: ${runs.map((r) => `${r.seconds.toFixed(1)} s`).join(', ')} = ${rates.map((r) => r.toFixed(0)).join(', ')} cases/s; peak RSS ${maxRssMiB.toFixed(0)} MiB\n`,
+    `store-seed: ${CASES} cases seeded twice with seed ${SEED}: ${runs.map((r) => `${r.seconds.toFixed(1)} s`).join(', ')} = ${rates.map((r) => r.toFixed(0)).join(', ')} cases/s; CPU ${runs.map((r) => `${r.cpuSeconds.toFixed(1)} s`).join(', ')} (${runs.map((r) => ((r.cpuSeconds / CASES) * 1e6).toFixed(0)).join(', ')} µs per case); peak RSS ${maxRssMiB.toFixed(0)} MiB\n`,
   );
   process.stdout.write(
     `store-seed: same data both times: ${same ? 'YES' : 'NO'} (digest ${runs[0]?.digest.slice(0, 16)}...)\n`,
