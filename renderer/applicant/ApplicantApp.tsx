@@ -243,7 +243,11 @@ function SecretsForm({ request, onSent }: { request: ApplicantRequest; onSent: (
             </ul>
             <div className={error ? 'field field--invalid' : 'field'}>
               <label className="field__label" htmlFor={id}>
-                {t('applicant.form.enter')}
+                {t(
+                  rule.format === 'signature-password'
+                    ? 'applicant.form.enterPassword'
+                    : 'applicant.form.enter',
+                )}
               </label>
               <input
                 id={id}

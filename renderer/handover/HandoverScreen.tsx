@@ -227,23 +227,25 @@ export function HandoverScreen({ cardSerial, applicationId, onDone }: HandoverSc
         return (
           <>
             <p>{t('handover.cardIntro')}</p>
-            <button
-              type="button"
-              className="button button--primary"
-              data-testid="handover-read-card"
-              aria-disabled={pending || undefined}
-              onClick={() =>
-                void run(
-                  () => api.handover.proveCard({ cardSerial }),
-                  (value) => {
-                    setView(value.handover);
-                    setFace(value.face);
-                  },
-                )
-              }
-            >
-              {pending ? t('handover.reading') : t('handover.readCard')}
-            </button>
+            <div className="form__actions">
+              <button
+                type="button"
+                className="button button--primary"
+                data-testid="handover-read-card"
+                aria-disabled={pending || undefined}
+                onClick={() =>
+                  void run(
+                    () => api.handover.proveCard({ cardSerial }),
+                    (value) => {
+                      setView(value.handover);
+                      setFace(value.face);
+                    },
+                  )
+                }
+              >
+                {pending ? t('handover.reading') : t('handover.readCard')}
+              </button>
+            </div>
           </>
         );
       case 'face':
@@ -336,27 +338,29 @@ export function HandoverScreen({ cardSerial, applicationId, onDone }: HandoverSc
             >
               {t(`handover.applicantState.${view.applicant}`)}
             </p>
-            {view.applicant === 'idle' ? (
-              <button
-                type="button"
-                className="button button--primary"
-                data-testid="handover-request-pins"
-                aria-disabled={pending || undefined}
-                onClick={() => void run(() => api.handover.requestPins({ cardSerial }), setView)}
-              >
-                {t('handover.requestPins')}
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="button button--secondary"
-                data-testid="handover-cancel-pins"
-                aria-disabled={pending || view.applicant === 'setting' || undefined}
-                onClick={() => void run(() => api.handover.cancelPins({ cardSerial }), setView)}
-              >
-                {t('handover.cancelPins')}
-              </button>
-            )}
+            <div className="form__actions">
+              {view.applicant === 'idle' ? (
+                <button
+                  type="button"
+                  className="button button--primary"
+                  data-testid="handover-request-pins"
+                  aria-disabled={pending || undefined}
+                  onClick={() => void run(() => api.handover.requestPins({ cardSerial }), setView)}
+                >
+                  {t('handover.requestPins')}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  data-testid="handover-cancel-pins"
+                  aria-disabled={pending || view.applicant === 'setting' || undefined}
+                  onClick={() => void run(() => api.handover.cancelPins({ cardSerial }), setView)}
+                >
+                  {t('handover.cancelPins')}
+                </button>
+              )}
+            </div>
           </>
         );
       case 'recheck':
@@ -364,15 +368,17 @@ export function HandoverScreen({ cardSerial, applicationId, onDone }: HandoverSc
           <>
             <p data-testid="handover-pins-set">{t('handover.pinsSet')}</p>
             <p>{t('handover.recheckIntro')}</p>
-            <button
-              type="button"
-              className="button button--primary"
-              data-testid="handover-recheck"
-              aria-disabled={pending || undefined}
-              onClick={() => void run(() => api.handover.recheck({ cardSerial }), setView)}
-            >
-              {t('handover.recheck')}
-            </button>
+            <div className="form__actions">
+              <button
+                type="button"
+                className="button button--primary"
+                data-testid="handover-recheck"
+                aria-disabled={pending || undefined}
+                onClick={() => void run(() => api.handover.recheck({ cardSerial }), setView)}
+              >
+                {t('handover.recheck')}
+              </button>
+            </div>
           </>
         );
       case 'oldCard':

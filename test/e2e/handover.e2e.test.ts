@@ -195,6 +195,22 @@ async function applicantShot(applicant: Page, name: string): Promise<void> {
   await applicant.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
+/** The four secrets, each twice; lower case is taken as capitals, as the card stores them. */
+async function setPinsOn(applicant: Page): Promise<void> {
+  await typeInto(applicant, 'applicant-signature-password', SIGNATURE_PASSWORD.toLowerCase());
+  await typeInto(applicant, 'applicant-signature-password-confirm', SIGNATURE_PASSWORD);
+  for (const secret of [
+    'user-authentication-pin',
+    'resident-registry-pin',
+    'card-info-input-pin',
+  ]) {
+    await typeInto(applicant, `applicant-${secret}`, PIN);
+    await typeInto(applicant, `applicant-${secret}-confirm`, PIN);
+  }
+  await press(applicant, 'applicant-submit');
+  await applicant.getByTestId('applicant-done').waitFor({ timeout: 60_000 });
+}
+
 const count = (sql: string, ...args: unknown[]) =>
   counter.services.db
     .prepare(sql)
@@ -254,19 +270,7 @@ describe('handover', () => {
     await applicantShot(applicant, 'handover-applicant-en');
     await applicant.getByTestId('applicant-user-authentication-pin').fill('');
 
-    // The four secrets, each twice; lower case is taken as capitals as the card stores them.
-    await typeInto(applicant, 'applicant-signature-password', SIGNATURE_PASSWORD.toLowerCase());
-    await typeInto(applicant, 'applicant-signature-password-confirm', SIGNATURE_PASSWORD);
-    for (const secret of [
-      'user-authentication-pin',
-      'resident-registry-pin',
-      'card-info-input-pin',
-    ]) {
-      await typeInto(applicant, `applicant-${secret}`, PIN);
-      await typeInto(applicant, `applicant-${secret}-confirm`, PIN);
-    }
-    await press(applicant, 'applicant-submit');
-    await applicant.getByTestId('applicant-done').waitFor({ timeout: 60_000 });
+    await setPinsOn(applicant);
     await applicantShot(applicant, 'handover-applicant-done-en');
 
     // The clerk's screen learned "set", never a digit.
@@ -356,8 +360,8 @@ describe('handover', () => {
     ).toBeNull();
   });
 
-  it('an interrupted handover resumes after a page reload where it stopped', async () => {
-    const { page } = counter;
+  it('an interrupted handover resumes after a page reload; on a stale revocation list it commits only with a supervisor', async () => {
+    const { page, context, origin, services } = counter;
     const [, , card] = cards;
     if (!card) throw new Error('a card');
     await putCardOnReader(card.serial);
@@ -380,5 +384,65 @@ describe('handover', () => {
     await page.getByTestId('face-card').locator('img').waitFor();
     await press(page, 'handover-face-match');
     await atStep('pins')(page);
+
+    await press(page, 'handover-request-pins');
+    const applicant = await context.newPage();
+    await applicant.goto(`${origin}/#applicant`);
+    await applicant.getByTestId('applicant-signature-password').waitFor();
+    await setPinsOn(applicant);
+    await applicant.close();
+    await atStep('recheck')(page);
+    await press(page, 'handover-recheck');
+    await atStep('oldCard')(page);
+
+    // The terminal has been offline: its revocation list was received 60 days ago.
+    services.db
+      .prepare('UPDATE revocation_meta SET received_at = ?')
+      .run(new Date(Date.now() - 60 * 86_400_000).toISOString());
+    await page.getByTestId('handover-old-card-none').locator('input').focus();
+    await page.keyboard.press('Space');
+    await press(page, 'handover-old-card-submit');
+    await atStep('commit')(page);
+    await page.locator('[data-testid="handover-revocation"][data-level="stale"]').waitFor();
+    await page.getByTestId('handover-override').waitFor();
+    await both(counter, 'handover-7-commit-override', atStep('commit'));
+    // Without the supervisor nothing is sent; the clerk cannot approve their own handover.
+    await press(page, 'handover-commit');
+    await page.getByTestId('handover-override-supervisor-error').waitFor();
+    await typeInto(page, 'handover-override-supervisor', CLERK.staffId);
+    await typeInto(page, 'handover-override-password', PASSWORD);
+    await typeInto(page, 'handover-override-reason', '中央システムに接続できないため');
+    await press(page, 'handover-commit');
+    await page
+      .locator('[data-testid="handover-error"][data-code="SECOND_PERSON_SAME_STAFF"]')
+      .waitFor();
+    expect(services.cases.getCard(card.serial)?.state).toBe('in-custody');
+    await page.getByTestId('handover-override-supervisor').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await typeInto(page, 'handover-override-supervisor', SUPERVISOR.staffId);
+    await typeInto(page, 'handover-override-password', PASSWORD);
+    await press(page, 'handover-commit');
+    await atStep('done')(page);
+    await page.getByTestId('handover-overridden').waitFor();
+    expect(services.cases.getCard(card.serial)?.state).toBe('handed-over');
+    expect(
+      services.db
+        .prepare(
+          "SELECT staff_id, supervisor_id, reason FROM approval_log WHERE action = 'revocation-override' AND outcome = 'approved'",
+        )
+        .all(),
+    ).toEqual([
+      {
+        staff_id: CLERK.staffId,
+        supervisor_id: SUPERVISOR.staffId,
+        reason: '中央システムに接続できないため',
+      },
+    ]);
+    expect(
+      count(
+        "SELECT count(*) FROM sync_review_item WHERE kind = 'handover-override' AND state = 'open'",
+      ),
+    ).toBe(1);
   });
 });
