@@ -1,6 +1,7 @@
 // What an operator of the central service does: seed synthetic applications and dispatched
 // cards for an office, suspend a card (a new revocation list version), cancel an application,
-// revoke a terminal, import an air-gapped export, and read the figures.
+// revoke a terminal, import an air-gapped export, trust a JPKI root for every terminal, and
+// read the figures.
 
 import { createHash } from 'node:crypto';
 import { nextState, type CardState } from '../domain/case-lifecycle';
@@ -11,7 +12,13 @@ import { PROTOCOL_VERSION, type AckFile, type UploadAck } from '../sync/protocol
 import type { CentralFiles } from './data-dir';
 import { ingestBatch } from './ingest';
 import { publishApplication, publishCardStatus, publishDispatchedCard } from './publish';
-import type { ApplicationRecord, CardRecord, CentralStore } from './store/central-store';
+import { fingerprintOf, oneLine, parseRoot, TrustError } from '../main/card/trust/trust-store';
+import type {
+  ApplicationRecord,
+  CardRecord,
+  CentralStore,
+  TrustRootRecord,
+} from './store/central-store';
 
 export class AdminError extends Error {
   constructor(
@@ -241,4 +248,40 @@ export function importExport(
       acks,
     },
   };
+}
+
+/**
+ * Trusts a JPKI root (PEM or DER) for every terminal: it goes down the signed trust_roots
+ * stream. Only a self-signed CA certificate is taken (the terminal checks the same again).
+ * `test`: a test or training root, which terminals use only in training mode.
+ */
+export function addTrustRoot(
+  store: CentralStore,
+  certificate: Uint8Array | string,
+  options: { test: boolean; now?: Date },
+): { root: TrustRootRecord; added: boolean } {
+  let parsed;
+  try {
+    parsed = parseRoot(certificate);
+  } catch (error) {
+    if (error instanceof TrustError) throw new AdminError('CENTRAL_BAD_INPUT', error.message);
+    throw error;
+  }
+  const { record, added } = store.addTrustRoot({
+    fingerprint: fingerprintOf(parsed),
+    der: parsed.raw,
+    test: options.test,
+    subject: oneLine(parsed.subject),
+    serial: parsed.serialNumber.toUpperCase(),
+    notBefore: new Date(parsed.validFrom).toISOString(),
+    notAfter: new Date(parsed.validTo).toISOString(),
+    addedAt: (options.now ?? new Date()).toISOString(),
+  });
+  if (!added && record.test !== options.test) {
+    throw new AdminError(
+      'CENTRAL_BAD_INPUT',
+      `This root is already trusted as a ${record.test ? 'test' : 'production'} root; it cannot be changed.`,
+    );
+  }
+  return { root: record, added };
 }

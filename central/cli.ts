@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { CliIo } from '../main/cli/command';
 import { ExportFileError } from '../sync/export-file';
 import {
+  addTrustRoot,
   AdminError,
   cancelApplication,
   importExport,
@@ -18,7 +19,7 @@ import { CentralSetupError, initCentral, loadCentralFiles, openCentralStore } fr
 import { createEnrollmentCode } from './enroll';
 import { IngestError } from './ingest';
 import { startCentral } from './server';
-import type { CentralStore } from './store/central-store';
+import type { CentralStore, TrustRootRecord } from './store/central-store';
 
 export const CENTRAL_HELP = `madoguchi-central: the reference central service for Madoguchi sync
 
@@ -33,6 +34,8 @@ Usage:
   madoguchi-central import FILE --data-dir D [--ack-out ACK_FILE] [--json]
   madoguchi-central review list --data-dir D [--open] [--json]
   madoguchi-central review resolve REVIEW_ID --data-dir D --by STAFF_ID
+  madoguchi-central trust add FILE --data-dir D [--test] [--json]
+  madoguchi-central trust list --data-dir D [--json]
   madoguchi-central stats --data-dir D [--json]
 
 --data-dir defaults to $MADOGUCHI_CENTRAL_DIR. Protocol: docs/sync-protocol.md.`;
@@ -56,6 +59,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   open: { type: 'boolean' },
   by: { type: 'string' },
+  test: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -244,6 +248,35 @@ export async function runCentralCli(
         }
         throw new UsageError('review list | review resolve REVIEW_ID --by STAFF_ID');
       }
+      case 'trust': {
+        const [sub, file] = rest;
+        if (sub === 'add') {
+          const certificate = readFileSync(need(file, 'FILE'));
+          const test = values.test ?? false;
+          const { root, added } = withStore((store) => addTrustRoot(store, certificate, { test }));
+          print(
+            { ok: true, added, root: trustRootJson(root) },
+            `${added ? 'Trusted' : 'Already trusted'}${root.test ? ' (test root: training mode only)' : ''}: ${root.subject}, serial ${root.serial}, valid ${root.notBefore} to ${root.notAfter}, SHA-256 ${root.fingerprint}. Terminals receive it at their next sync.`,
+          );
+          return 0;
+        }
+        if (sub === 'list') {
+          const roots = withStore((store) => store.readTrustRoots(0, Number.MAX_SAFE_INTEGER));
+          print(
+            roots.map(trustRootJson),
+            roots.length === 0
+              ? 'No trusted roots.'
+              : roots
+                  .map(
+                    (r) =>
+                      `${r.subject}${r.test ? ' [test]' : ''}\n  serial ${r.serial}, valid ${r.notBefore} to ${r.notAfter}\n  SHA-256 ${r.fingerprint}`,
+                  )
+                  .join('\n'),
+          );
+          return 0;
+        }
+        throw new UsageError('trust add FILE [--test] | trust list');
+      }
       case 'stats': {
         const stats = withStore((store) => store.stats());
         print(
@@ -284,6 +317,11 @@ export async function runCentralCli(
     }
     throw error;
   }
+}
+
+function trustRootJson(root: TrustRootRecord) {
+  const { der: _der, pos: _pos, ...rest } = root;
+  return rest;
 }
 
 function need(value: string | undefined, what: string): string {

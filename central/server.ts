@@ -40,6 +40,7 @@ import {
   pageLimit,
   revocationSnapshotPage,
   revocationsPage,
+  trustRootsPage,
   type StreamContext,
 } from './streams';
 
@@ -252,6 +253,9 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
           break;
         case 'card_status':
           page = cardStatusPage(streamContext, terminal, after, pageLimit(limit));
+          break;
+        case 'trust_roots':
+          page = trustRootsPage(streamContext, after, pageLimit(limit));
           break;
         default:
           throw syncError(404, 'not_found', `There is no stream ${name}.`);

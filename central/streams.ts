@@ -20,12 +20,14 @@ import {
   type RevocationSnapshotHeader,
   type RevocationSnapshotPage,
   type RevocationsPage,
+  type TrustRootsPage,
 } from '../sync/protocol';
 import {
   RevocationDigest,
   signRevocationDelta,
   signRevocationHead,
   signSnapshotHeader,
+  signTrustRoot,
 } from '../sync/signing';
 import { syncError } from './ingest';
 import type { CentralStore, TerminalRecord } from './store/central-store';
@@ -171,6 +173,35 @@ export function cardStatusPage(
     items: page.map((row) => JSON.parse(row.item) as CardStatusItem),
     next_cursor,
     up_to_date,
+    server_time: ctx.now().toISOString(),
+  };
+}
+
+/** The roots central trusts, for every office; each item signed on its own. */
+export function trustRootsPage(
+  ctx: StreamContext,
+  after: string | null,
+  limit: number,
+): TrustRootsPage {
+  const rows = ctx.store.readTrustRoots(cursorPos(after), limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    protocol: PROTOCOL_VERSION,
+    stream: 'trust_roots',
+    items: page.map((root) =>
+      signTrustRoot(
+        {
+          fingerprint: root.fingerprint,
+          der: root.der.toString('base64'),
+          test: root.test,
+          added_at: root.addedAt,
+        },
+        ctx.signingKey,
+      ),
+    ),
+    next_cursor: last ? String(last.pos) : (after ?? '0'),
+    up_to_date: rows.length <= limit,
     server_time: ctx.now().toISOString(),
   };
 }

@@ -372,7 +372,13 @@ export type TerminalState = z.infer<typeof TerminalStateSchema>;
 // Download streams: GET /sync/v1/streams/{name}?after={cursor}&limit={n}, mTLS.
 // The client applies a page's items and its next_cursor in one transaction.
 
-export const STREAM_NAMES = ['revocations', 'applications', 'cards', 'card_status'] as const;
+export const STREAM_NAMES = [
+  'revocations',
+  'applications',
+  'cards',
+  'card_status',
+  'trust_roots',
+] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 /** An online application for the terminal's office, with the person it is for. */
@@ -463,6 +469,24 @@ function pageSchema<T extends z.ZodType>(name: StreamName, item: T) {
 export const ApplicationsPageSchema = pageSchema('applications', ApplicationItemSchema);
 export const CardsPageSchema = pageSchema('cards', CardItemSchema);
 export const CardStatusPageSchema = pageSchema('card_status', CardStatusItemSchema);
+/**
+ * Configuration: a JPKI root certificate central's administrators trust (`madoguchi-central
+ * trust add`), for every terminal. Each item is signed by central on its own (tag
+ * madoguchi/sync/trust-root/v1), so a terminal checks each against the pinned key before its
+ * trust store takes it. `test`: a test or training root, used only in training mode.
+ */
+export const TrustRootItemSchema = z.object({
+  /** SHA-256 of the DER, lower-case hex. */
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The certificate, DER in base64. */
+  der: base64.refine((s) => s.length > 0 && s.length <= 16_384, 'certificate size'),
+  test: z.boolean(),
+  added_at: isoTime,
+  signature: base64Bytes(64),
+});
+export type TrustRootItem = z.infer<typeof TrustRootItemSchema>;
+export const TrustRootsPageSchema = pageSchema('trust_roots', TrustRootItemSchema);
+export type TrustRootsPage = z.infer<typeof TrustRootsPageSchema>;
 export type ApplicationsPage = z.infer<typeof ApplicationsPageSchema>;
 export type CardsPage = z.infer<typeof CardsPageSchema>;
 export type CardStatusPage = z.infer<typeof CardStatusPageSchema>;

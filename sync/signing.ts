@@ -20,6 +20,7 @@ import type {
   UploadAck,
   ExportFile,
   UnsignedExportFile,
+  TrustRootItem,
 } from './protocol';
 
 export const SIGNING_TAGS = {
@@ -28,6 +29,7 @@ export const SIGNING_TAGS = {
   revocationDelta: 'madoguchi/sync/revocation-delta/v1',
   revocationSnapshot: 'madoguchi/sync/revocation-snapshot/v1',
   exportFile: 'madoguchi/sync/export/v1',
+  trustRoot: 'madoguchi/sync/trust-root/v1',
 } as const;
 export type SigningTag = (typeof SIGNING_TAGS)[keyof typeof SIGNING_TAGS];
 
@@ -91,6 +93,25 @@ export function verifyReceipt(ack: UploadAck, centralKey: KeyObject | Buffer): b
     without(ack, 'receipt_signature'),
     ack.receipt_signature,
     centralKey,
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Trust roots (the configuration stream)
+
+export function signTrustRoot(
+  item: Omit<TrustRootItem, 'signature'>,
+  privateKey: KeyObject,
+): TrustRootItem {
+  return { ...item, signature: signBody(SIGNING_TAGS.trustRoot, item, privateKey) };
+}
+
+/** Central signed this root, and its fingerprint is that of its DER. */
+export function verifyTrustRoot(item: TrustRootItem, centralKey: KeyObject | Buffer): boolean {
+  const der = Buffer.from(item.der, 'base64');
+  return (
+    createHash('sha256').update(der).digest('hex') === item.fingerprint &&
+    verifyBody(SIGNING_TAGS.trustRoot, without(item, 'signature'), item.signature, centralKey)
   );
 }
 

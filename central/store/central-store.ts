@@ -136,6 +136,22 @@ export interface StreamRow {
   item: string;
 }
 
+/** A JPKI root certificate central's administrators trust, for every terminal. */
+export interface TrustRootRecord {
+  /** Position in the trust_roots stream. */
+  pos: number;
+  /** SHA-256 of the DER, lower-case hex. */
+  fingerprint: string;
+  der: Buffer;
+  /** A test or training root: terminals use it only in training mode. */
+  test: boolean;
+  subject: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  addedAt: string;
+}
+
 export interface RevocationVersionRecord {
   listVersion: number;
   issuedAt: string;
@@ -251,6 +267,11 @@ export interface CentralStore {
   cacheSnapshotDigest(listVersion: number, digest: string): void;
   /** The oldest version whose delta is still kept. */
   oldestRevocationDelta(): number;
+
+  /** Adds a root once (by fingerprint); `added` is false when it was there already. */
+  addTrustRoot(root: Omit<TrustRootRecord, 'pos'>): { record: TrustRootRecord; added: boolean };
+  /** The roots after a stream position, in position order. */
+  readTrustRoots(afterPos: number, limit: number): TrustRootRecord[];
 
   stats(): CentralStats;
 }

@@ -30,9 +30,10 @@ import type {
   StreamRow,
   TerminalRecord,
   TerminalStatus,
+  TrustRootRecord,
 } from './central-store';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -199,7 +200,22 @@ const SCHEMA = `
   ) STRICT, WITHOUT ROWID;
 `;
 
-const APPEND_ONLY = ['raw_batch', 'event', 'outcome', 'revocation_change'];
+/** Version 2: the JPKI roots of the trust_roots configuration stream, added and never changed. */
+const SCHEMA_V2 = `
+  CREATE TABLE trust_root (
+    pos         INTEGER PRIMARY KEY AUTOINCREMENT,
+    fingerprint TEXT NOT NULL UNIQUE CHECK (length(fingerprint) = 64),
+    der         BLOB NOT NULL,
+    test        INTEGER NOT NULL CHECK (test IN (0, 1)),
+    subject     TEXT NOT NULL,
+    serial      TEXT NOT NULL,
+    not_before  TEXT NOT NULL,
+    not_after   TEXT NOT NULL,
+    added_at    TEXT NOT NULL
+  ) STRICT;
+`;
+
+const APPEND_ONLY = ['raw_batch', 'event', 'outcome', 'revocation_change', 'trust_root'];
 
 export interface SqliteStoreOptions {
   path: string;
@@ -235,14 +251,14 @@ export class SqliteCentralStore implements CentralStore {
       if (version === 0) {
         this.#db.transaction(() => {
           this.#db.exec(SCHEMA);
-          for (const table of APPEND_ONLY) {
-            this.#db.exec(`
-              CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
-              BEGIN SELECT RAISE(ABORT, '${table} is write-once'); END;
-              CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
-              BEGIN SELECT RAISE(ABORT, '${table} is write-once'); END;
-            `);
-          }
+          this.#db.exec(SCHEMA_V2);
+          for (const table of APPEND_ONLY) this.#appendOnly(table);
+          this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        })();
+      } else if (version === 1) {
+        this.#db.transaction(() => {
+          this.#db.exec(SCHEMA_V2);
+          this.#appendOnly('trust_root');
           this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
         })();
       } else if (version !== SCHEMA_VERSION) {
@@ -254,6 +270,43 @@ export class SqliteCentralStore implements CentralStore {
       this.#db.close();
       throw error;
     }
+  }
+
+  #appendOnly(table: string): void {
+    this.#db.exec(`
+      CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+      BEGIN SELECT RAISE(ABORT, '${table} is write-once'); END;
+      CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+      BEGIN SELECT RAISE(ABORT, '${table} is write-once'); END;
+    `);
+  }
+
+  addTrustRoot(root: Omit<TrustRootRecord, 'pos'>): { record: TrustRootRecord; added: boolean } {
+    const added =
+      this.#s(
+        `INSERT INTO trust_root (fingerprint, der, test, subject, serial, not_before, not_after, added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING`,
+      ).run(
+        root.fingerprint,
+        root.der,
+        root.test ? 1 : 0,
+        root.subject,
+        root.serial,
+        root.notBefore,
+        root.notAfter,
+        root.addedAt,
+      ).changes === 1;
+    const row = this.#s('SELECT * FROM trust_root WHERE fingerprint = ?').get(root.fingerprint);
+    return { record: trustRootOf(row as Row), added };
+  }
+
+  readTrustRoots(afterPos: number, limit: number): TrustRootRecord[] {
+    return (
+      this.#s('SELECT * FROM trust_root WHERE pos > ? ORDER BY pos LIMIT ?').all(
+        afterPos,
+        limit,
+      ) as Row[]
+    ).map(trustRootOf);
   }
 
   #s(sql: string): Database.Statement {
@@ -783,5 +836,19 @@ function toVersion(row: Row): RevocationVersionRecord {
     issuedAt: row.issued_at as string,
     entryCount: row.entry_count as number,
     snapshotDigest: row.snapshot_digest as string | null,
+  };
+}
+
+function trustRootOf(row: Row): TrustRootRecord {
+  return {
+    pos: row['pos'] as number,
+    fingerprint: row['fingerprint'] as string,
+    der: row['der'] as Buffer,
+    test: row['test'] === 1,
+    subject: row['subject'] as string,
+    serial: row['serial'] as string,
+    notBefore: row['not_before'] as string,
+    notAfter: row['not_after'] as string,
+    addedAt: row['added_at'] as string,
   };
 }

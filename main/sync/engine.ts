@@ -11,7 +11,7 @@ import { SyncError } from './errors';
 import { requireIdentity, setIdentityStatus, type SyncIdentity } from './identity';
 import { pullRevocations } from './revocations';
 import type { RunOutcome, SyncTrigger } from './scheduler';
-import { pullStream } from './streams';
+import { pullStream, pullTrustRoots } from './streams';
 import { CentralClient, type Timeouts } from './transport';
 import { uploadPending, type UploadResult } from './upload';
 
@@ -124,6 +124,9 @@ export class SyncEngine {
       for (const stream of ['applications', 'cards', 'card_status'] as const) {
         report.downloaded += (await pullStream(db, client, stream, this.#now)).items;
       }
+      report.downloaded += (
+        await pullTrustRoots(db, client, identity.centralSigningKey, this.#now)
+      ).items;
       if (parked) throw parked;
       if (revocationProblem) throw revocationProblem;
       this.#finish(runId, report, null);

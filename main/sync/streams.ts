@@ -9,6 +9,10 @@
 // this terminal did. A central version no newer than the terminal's is skipped: the
 // terminal's own pending events will bring central forward, and central answers conflicts
 // as review items, never by overwriting here.
+//
+// The configuration stream trust_roots brings the JPKI roots central's administrators trust:
+// every item is checked against central's pinned key, then the page's roots go into the trust
+// store with the cursor in one transaction, all or none.
 
 import type { Db } from '../../db/open';
 import { prepared } from '../../db/statements';
@@ -17,12 +21,15 @@ import {
   ApplicationsPageSchema,
   CardStatusPageSchema,
   CardsPageSchema,
+  TrustRootsPageSchema,
   paths,
   type ApplicationItem,
   type CardItem,
   type CardStatusItem,
 } from '../../sync/protocol';
+import { verifyTrustRoot } from '../../sync/signing';
 import { uuidv7 } from '../audit/event-id';
+import { TrustError, TrustStore } from '../card/trust/trust-store';
 import { myNumberHmac, myNumberHmacSecret } from '../cases/my-number-index';
 import { SyncError } from './errors';
 import { expectOk } from './http-errors';
@@ -98,6 +105,61 @@ export async function pullStream(
     if (page.up_to_date || page.items.length === 0) return out;
   }
   throw new SyncError('SYNC_BAD_ANSWER', `Central kept sending ${stream} pages without end.`);
+}
+
+/**
+ * Pulls the trust_roots stream to its end. A root central did not sign with the pinned key,
+ * or that is not a root certificate, refuses its whole page: the roots held stay as they were
+ * and the cursor does not move.
+ */
+export async function pullTrustRoots(
+  db: Db,
+  client: CentralClient,
+  centralKey: Buffer,
+  now: () => Date,
+): Promise<StreamPull> {
+  const out: StreamPull = { pages: 0, items: 0, skipped: 0 };
+  const trust = new TrustStore(db, now);
+  for (let guard = 0; guard < 100_000; guard += 1) {
+    const after = streamCursor(db, 'trust_roots');
+    const response = await client.json('GET', paths.stream('trust_roots', after));
+    const parsed = TrustRootsPageSchema.safeParse(expectOk(response, now()));
+    if (!parsed.success) {
+      throw new SyncError(
+        'SYNC_BAD_ANSWER',
+        'Central sent a trust_roots page this terminal cannot read.',
+      );
+    }
+    const page = parsed.data;
+    if (!page.items.every((item) => verifyTrustRoot(item, centralKey))) {
+      throw new SyncError(
+        'SYNC_BAD_ANSWER',
+        'Central sent a trust root not signed with the key pinned at enrollment; the trusted roots are unchanged.',
+      );
+    }
+    const at = now();
+    let added: number;
+    try {
+      added = db.transaction(() => {
+        const imported = trust.importFromCentral(
+          page.items.map((item) => ({ der: Buffer.from(item.der, 'base64'), test: item.test })),
+        );
+        saveCursor(db, 'trust_roots', page.next_cursor, page.up_to_date, at);
+        return imported.added;
+      })();
+    } catch (error) {
+      if (!(error instanceof TrustError)) throw error;
+      throw new SyncError(
+        'SYNC_BAD_ANSWER',
+        `Central sent a trust root this terminal refuses (${error.code}); the trusted roots are unchanged.`,
+      );
+    }
+    out.pages += 1;
+    out.items += added;
+    out.skipped += page.items.length - added;
+    if (page.up_to_date || page.items.length === 0) return out;
+  }
+  throw new SyncError('SYNC_BAD_ANSWER', 'Central kept sending trust_roots pages without end.');
 }
 
 /** An online application (and its person, unless the My Number is known here). */
