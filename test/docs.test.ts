@@ -11,10 +11,15 @@ describe('docs', () => {
     expect(table, 'paste this table into docs/card-lifecycle.md').toBe(formatTransitionTable());
   });
 
-  it('docs/security.md names only files that exist, so its evidence cannot silently vanish', () => {
-    const page = readFileSync('docs/security.md', 'utf8');
-    const cited = [...page.matchAll(/`([\w./-]+\.(?:ts|mjs|yml|md))`/g)].map((m) => m[1] as string);
-    expect(cited.length).toBeGreaterThan(20);
-    expect(cited.filter((path) => !existsSync(path))).toEqual([]);
-  });
+  it.each(['docs/security.md', 'docs/compliance.md'])(
+    '%s names only files that exist, so its evidence cannot silently vanish',
+    (doc) => {
+      const page = readFileSync(doc, 'utf8');
+      const cited = [...page.matchAll(/`([\w./-]+\.(?:ts|mjs|yml|md))`/g)].map(
+        (m) => m[1] as string,
+      );
+      expect(cited.length).toBeGreaterThan(20);
+      expect(cited.filter((path) => !existsSync(path))).toEqual([]);
+    },
+  );
 });
