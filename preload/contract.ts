@@ -82,12 +82,6 @@ export const ERROR_CODES = [
   'SECOND_PERSON_SAME_STAFF',
   'SECOND_PERSON_NOT_SUPERVISOR',
   'SECOND_PERSON_LOCKED_OUT',
-  // The two-person rule (main/auth/second-person.ts): a supervisor's approval on this terminal.
-  'SECOND_PERSON_REQUIRED',
-  'SECOND_PERSON_REFUSED',
-  'SECOND_PERSON_SAME_STAFF',
-  'SECOND_PERSON_NOT_SUPERVISOR',
-  'SECOND_PERSON_LOCKED_OUT',
   // Card and reader failures (main/card/errors.ts CARD_ERROR_CODES, same codes and order),
   // crossing the bridge from the card steps (main/counter/card-access.ts cardCallError).
   'READER_SERVICE_UNAVAILABLE',
@@ -507,19 +501,6 @@ const displayName = z.string().trim().min(1).max(MAX_TEXT);
 /** Length limits only: the password policy itself is enforced (and explained) in main/auth. */
 const password = z.string().min(1).max(256);
 const empty = z.strictObject({});
-
-/**
- * The two-person rule's input, the same for every call that needs it (PIN reset, reinstating a
- * suspended card, a stale revocation-list override, bulk export, a My Number shown outside a
- * case): a supervisor signs on this terminal with staff ID and password and says why. Main
- * checks it (main/auth/second-person.ts); the service records both identities and the reason.
- */
-export const approvalInput = z.strictObject({
-  supervisorId: staffId,
-  password,
-  reason: z.string().trim().min(3).max(MAX_TEXT),
-});
-export type ApprovalInput = z.input<typeof approvalInput>;
 
 /**
  * The two-person rule's input, the same for every call that needs it (PIN reset, reinstating a
