@@ -85,10 +85,10 @@ export class SeedRefused extends Error {
 export const DEFAULT_BATCH_SIZE = 4000;
 /**
  * Cases per transaction from DEFER_INDEXES_FROM cases on. Every commit writes each page it
- * changed once: the random-order UNIQUE indexes (application IDs) have a page or so changed
- * per case in a small batch, and at most all of their pages in a large one, so larger batches write far
- * less. Two batches are in memory at a time: measured at 100,000 cases, peak RSS 374 MiB with
- * batches of 5000 and 573 MiB with batches of 20,000 (page cache then 256 MiB).
+ * changed once: a random-order UNIQUE index (application IDs) has a page or so changed per
+ * case in a small batch, and at most all of its pages in a large one, so larger batches write
+ * far less. Two batches are in memory at a time: measured at 100,000 cases, peak RSS 374 MiB
+ * with batches of 5000 and 573 MiB with batches of 20,000 (page cache then 256 MiB).
  */
 export const BULK_BATCH_SIZE = 20_000;
 /** From this many cases a seed defers the secondary indexes. */
