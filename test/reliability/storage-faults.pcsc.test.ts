@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { myNumberCheckDigit } from '../../domain/my-number';
+import { CardError } from '../../main/card/errors';
 import { keyFileProvider } from '../../main/config/key-file';
 import { createCounterServices, type CounterServices } from '../../main/core/services';
 import { createLogger } from '../../main/log/logger';
@@ -25,6 +26,7 @@ const noReaders = {
   stop: () => undefined,
   snapshot: () => ({ service: 'unavailable' as const, readers: [] }),
   onChange: () => () => undefined,
+  connect: () => Promise.reject(new CardError('NO_READER', 'No card reader is connected.')),
 };
 
 beforeAll(() => {
