@@ -18,7 +18,7 @@ import {
   type Requirement,
 } from '../domain/case-lifecycle';
 import { myNumberProblem } from '../domain/my-number';
-import type { ArrivalOutcome } from './values';
+import { CARD_SECRET_NAMES, type ArrivalOutcome, type CardSecretName } from './values';
 import { PHOTO_REQUIREMENTS } from '../domain/application-photo';
 import type { OverseasIneligibility } from '../domain/overseas-eligibility';
 import {
@@ -82,6 +82,8 @@ export const ERROR_CODES = [
   'SECOND_PERSON_SAME_STAFF',
   'SECOND_PERSON_NOT_SUPERVISOR',
   'SECOND_PERSON_LOCKED_OUT',
+  // A PIN reset needs the card's reset secret from central (main/counter/pin-reset.ts).
+  'RESET_SECRET_UNAVAILABLE',
   // Card and reader failures (main/card/errors.ts CARD_ERROR_CODES, same codes and order),
   // crossing the bridge from the card steps (main/counter/card-access.ts cardCallError).
   'READER_SERVICE_UNAVAILABLE',
@@ -484,6 +486,29 @@ export interface ShipmentView {
   items: ShipmentItemView[];
 }
 
+/** The holder's card on the reader, proved to be the case's card: each PIN's tries left. */
+export interface CardPinStatusView {
+  cardSerial: string;
+  applicationId: string;
+  /** The resident-registry PIN is not listed: its application is not read by the client. */
+  pins: { secret: CardSecretName; triesLeft: number | null; blocked: boolean }[];
+}
+
+export interface PinResetDone {
+  cardSerial: string;
+  secret: CardSecretName;
+  seq: number;
+  /** Tries left after the new PIN was verified once (full), null when it cannot be counted. */
+  triesLeft: number | null;
+}
+
+export interface ReinstatementDone {
+  cardSerial: string;
+  state: CardState;
+  version: number;
+  seq: number;
+}
+
 export interface ArrivalCheckResult {
   cardSerial: string;
   outcome: ArrivalOutcome;
@@ -738,6 +763,37 @@ export const calls = {
     /** A bulk export of the day: a supervisor approves it (two-person rule). */
     input: z.strictObject({ date: isoDate.optional(), approval: approvalInput }),
     permission: 'dayEnd.read',
+  }),
+  'pinReset.status': call<CardPinStatusView>()({
+    input: z.strictObject({ cardSerial, readerName: z.string().min(1).max(200).optional() }),
+    permission: 'card.resetPin',
+  }),
+  'pinReset.reset': call<PinResetDone>()({
+    input: z.strictObject({
+      cardSerial,
+      attendee: z.enum(HANDOVER_ATTENDEES),
+      /** By type only: the store keeps no document number or image. */
+      documents: z.array(z.enum(IDENTITY_DOCUMENT_TYPES)).min(1).max(10),
+      secret: z.enum(CARD_SECRET_NAMES),
+      /** Typed by the holder; main checks the PIN rules, sends it once and keeps nothing. */
+      newValue: z.string().min(1).max(16),
+      approval: approvalInput,
+      readerName: z.string().min(1).max(200).optional(),
+    }),
+    permission: 'card.resetPin',
+  }),
+  'cards.reinstate': call<ReinstatementDone>()({
+    input: z.strictObject({
+      cardSerial,
+      expectedVersion: version,
+      attendee: z.enum(HANDOVER_ATTENDEES),
+      documents: z.array(z.enum(IDENTITY_DOCUMENT_TYPES)).min(1).max(10),
+      /** The holder proves the card's user-authentication PIN (the PINs are set and known). */
+      pin: z.string().min(4).max(4),
+      approval: approvalInput,
+      readerName: z.string().min(1).max(200).optional(),
+    }),
+    permission: 'card.reinstate',
   }),
   'arrival.start': call<ShipmentView>()({
     /** The delivery list's card serials, scanned or typed. */

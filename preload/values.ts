@@ -118,5 +118,14 @@ export const ARRIVAL_OUTCOMES = [
 ] as const;
 export type ArrivalOutcome = (typeof ARRIVAL_OUTCOMES)[number];
 
+/** The four secrets of a card (domain/pin-rules.ts CardSecret, same values). */
+export const CARD_SECRET_NAMES = [
+  'signature-password',
+  'user-authentication-pin',
+  'resident-registry-pin',
+  'card-info-input-pin',
+] as const;
+export type CardSecretName = (typeof CARD_SECRET_NAMES)[number];
+
 export const PRINT_DOCUMENTS = ['day-report', 'reminder-letters'] as const;
 export type PrintDocument = (typeof PRINT_DOCUMENTS)[number];

@@ -13,6 +13,12 @@ import { ensureDataDir, STORE_FILE } from '../config/data-dir';
 import type { KeyProvider } from '../config/key-file';
 import { recordApplication } from '../counter/applications';
 import { ArrivalService } from '../counter/arrival';
+import {
+  PinResetService,
+  trainingResetSecrets,
+  type ResetSecretSource,
+} from '../counter/pin-reset';
+import { reinstateCard } from '../counter/reinstate';
 import { guardApplicantWindow } from '../counter/applicant-window';
 import { createCardAccess, type CardAccess } from '../counter/card-access';
 import {
@@ -75,6 +81,11 @@ export interface CounterServicesOptions {
   training?: boolean;
   /** The sync scheduler's timings (main/sync/scheduler.ts DEFAULT_SCHEDULE when absent). */
   syncSchedule?: Partial<SchedulePolicy>;
+  /**
+   * Where a PIN reset gets a card's reset secret (main/counter/pin-reset.ts). Training mode
+   * derives it like its cards; a live terminal has none until central serves it per reset.
+   */
+  resetSecrets?: ResetSecretSource;
 }
 
 /** Where a training terminal keeps its practice store, apart from the live one. */
@@ -146,6 +157,20 @@ export async function createCounterServices(
     ...(options.syncSchedule ? { service: { schedule: options.syncSchedule } } : {}),
   });
   const stopSyncForwarding = sync.onStatus((status) => bus.emit('sync.changed', status));
+  // A training store never syncs: its practice steps skip the revocation gate.
+  const revocationLevelNow = () =>
+    mode === 'training' ? ('fresh' as const) : sync.status().revocation.level;
+  // A PIN reset at the counter: identity, a supervisor's approval, the card's reset secret.
+  const pinReset = new PinResetService({
+    db,
+    store: cases,
+    cards: cardAccess,
+    secondPerson,
+    resetSecret:
+      options.resetSecrets ?? (mode === 'training' ? trainingResetSecrets() : () => null),
+    log: counterLog.child('pin-reset'),
+    now,
+  });
   // Handover (交付): the step machine, the card, the applicant window's secrets, the receipt.
   const handover = new HandoverService({
     db,
@@ -218,6 +243,22 @@ export async function createCounterServices(
       recordApproval(db, approval, subject);
       return saved;
     },
+    'pinReset.status': (input) => pinReset.status(input, staffActor()),
+    'pinReset.reset': (input) => pinReset.reset(input, staffActor()),
+    'cards.reinstate': (input) =>
+      reinstateCard(
+        {
+          db,
+          store: cases,
+          cards: cardAccess,
+          secondPerson,
+          revocationLevel: revocationLevelNow,
+          log: counterLog.child('reinstate'),
+          now,
+        },
+        input,
+        staffActor(),
+      ),
     'arrival.start': (input) => arrival.start(input.cardSerials, staffActor()),
     'arrival.get': (input) => arrival.get(input.shipmentId),
     'arrival.check': (input) => arrival.check(input, staffActor()),

@@ -211,6 +211,35 @@ export function CaseScreen({ applicationId, locked, onNavigate }: CaseScreenProp
                       {t('case.reportLoss')}
                     </button>
                   ) : null}
+                  {card.state === 'handed-over' ? (
+                    <button
+                      type="button"
+                      className="button button--secondary"
+                      data-testid="reset-pin"
+                      onClick={() =>
+                        onNavigate({ name: 'pinReset', applicationId, cardSerial: card.cardSerial })
+                      }
+                    >
+                      {t('cardService.resetPin')}
+                    </button>
+                  ) : null}
+                  {card.state === 'suspended' ? (
+                    <button
+                      type="button"
+                      className="button button--primary"
+                      data-testid="reinstate"
+                      onClick={() =>
+                        onNavigate({
+                          name: 'reinstate',
+                          applicationId,
+                          cardSerial: card.cardSerial,
+                          version: card.version,
+                        })
+                      }
+                    >
+                      {t('cardService.reinstate')}
+                    </button>
+                  ) : null}
                 </li>
               ))}
             </ul>

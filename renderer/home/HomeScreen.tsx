@@ -8,6 +8,7 @@ import { settle } from '../app/settle';
 import { useTraining } from '../app/training';
 import { ApplicationScreen } from '../apply/ApplicationScreen';
 import { ArrivalScreen } from '../arrival/ArrivalScreen';
+import { PinResetScreen, ReinstateScreen } from '../cardservice/CardServiceScreens';
 import { CaseScreen } from '../case/CaseScreen';
 import { ReaderStatus } from '../components/ReaderStatus';
 import { TopBar } from '../components/TopBar';
@@ -31,6 +32,8 @@ export type View =
   | { name: 'handover'; applicationId: string; cardSerial: string }
   | { name: 'apply'; personId?: string; kind?: ApplicationKind; fromApplicationId?: string }
   | { name: 'arrival' }
+  | { name: 'pinReset'; applicationId: string; cardSerial: string }
+  | { name: 'reinstate'; applicationId: string; cardSerial: string; version: number }
   | { name: 'dayEnd' }
   | { name: 'review' }
   | { name: 'sync' };
@@ -74,7 +77,11 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
   }
 
   const section =
-    view.name === 'case' || view.name === 'loss' || view.name === 'handover' ? 'find' : view.name;
+    view.name === 'case' || view.name === 'loss' || view.name === 'handover' ||
+    view.name === 'pinReset' ||
+    view.name === 'reinstate'
+      ? 'find'
+      : view.name;
 
   return (
     <>
@@ -215,6 +222,25 @@ function CounterView({
       );
     case 'arrival':
       return <ArrivalScreen />;
+    case 'pinReset':
+      return (
+        <PinResetScreen
+          key={view.cardSerial}
+          applicationId={view.applicationId}
+          cardSerial={view.cardSerial}
+          onDone={() => onNavigate({ name: 'case', applicationId: view.applicationId })}
+        />
+      );
+    case 'reinstate':
+      return (
+        <ReinstateScreen
+          key={view.cardSerial}
+          applicationId={view.applicationId}
+          cardSerial={view.cardSerial}
+          version={view.version}
+          onDone={() => onNavigate({ name: 'case', applicationId: view.applicationId })}
+        />
+      );
     case 'dayEnd':
       return <DayEndScreen />;
     case 'review':
