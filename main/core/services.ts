@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openStore, type Db } from '../../db/open';
 import type { ReaderSnapshot } from '../../preload/contract';
 import type { CardChannel } from '../card/channel';
+import { CardError } from '../card/errors';
 import { AuthService } from '../auth/auth-service';
 import { recordApproval, SecondPerson } from '../auth/second-person';
 import { CaseStore } from '../cases/case-store';
@@ -47,9 +48,11 @@ export interface ReaderSource {
   onChange(listener: (snapshot: ReaderSnapshot) => void): () => void;
   /**
    * A channel to the card in the named reader, or in the only reader holding a card; the
-   * workflows reach it through `cardAccess` (main/counter/card-access.ts).
+   * workflows reach it through `cardAccess` (main/counter/card-access.ts). A host without card
+   * access (a test double of the readers) leaves it out: card steps then answer
+   * READER_SERVICE_UNAVAILABLE.
    */
-  connect(readerName?: string): Promise<CardChannel>;
+  connect?(readerName?: string): Promise<CardChannel>;
 }
 
 /**
@@ -138,7 +141,14 @@ export async function createCounterServices(
   /** The signed-in member of staff as the actor of a card step (never central or system). */
   const staffActor = () => auth.actor();
 
-  const cardAccess = createCardAccess(readers);
+  const cardAccess = createCardAccess({
+    connect: (readerName) =>
+      readers.connect
+        ? readers.connect(readerName)
+        : Promise.reject(
+            new CardError('READER_SERVICE_UNAVAILABLE', 'no card access on this host'),
+          ),
+  });
   // The arrival check of dispatched cards (交付前設定): shipment list, then card by card.
   const arrival = new ArrivalService({
     db,
