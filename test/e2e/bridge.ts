@@ -80,6 +80,8 @@ export interface CounterOptions {
   idleLockSeconds?: number;
   training?: boolean;
   syncSchedule?: CounterServicesOptions['syncSchedule'];
+  /** A PIN reset's card reset secrets (the test knows its virtual cards' secrets). */
+  resetSecrets?: CounterServicesOptions['resetSecrets'];
 }
 
 export interface Counter {
@@ -110,6 +112,7 @@ export async function openCounter(options: CounterOptions): Promise<Counter> {
     ...(options.idleLockSeconds !== undefined ? { idleLockSeconds: options.idleLockSeconds } : {}),
     ...(options.training ? { training: true } : {}),
     ...(options.syncSchedule ? { syncSchedule: options.syncSchedule } : {}),
+    ...(options.resetSecrets ? { resetSecrets: options.resetSecrets } : {}),
     dataDir: options.dataDir,
     keyProvider: keyFileProvider(options.dataDir, {}),
     host: 'test-bridge',
