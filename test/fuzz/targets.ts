@@ -16,8 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { importExport } from '../../central/admin';
-import { initCentral, loadCentralFiles, openCentralStore } from '../../central/data-dir';
+import { createEnrollmentCode } from '../../central/enroll';
+import { IngestError } from '../../central/ingest';
+import { startCentral } from '../../central/server';
 import { openStore } from '../../db/open';
+import { CaseStore } from '../../main/cases/case-store';
+import { application, clerk } from '../../main/cases/testing';
 import { CardError } from '../../main/card/errors';
 import { MyNumberCard } from '../../main/card/mynumber/client';
 import { identifyCard } from '../../main/card/mynumber/identify';
@@ -30,7 +34,10 @@ import { createCounterServices, type ReaderSource } from '../../main/core/servic
 import { createLogger } from '../../main/log/logger';
 import { SyncError } from '../../main/sync/errors';
 import { importAckFile } from '../../main/sync/export';
+import type { SyncIdentity } from '../../main/sync/identity';
+import { pullRevocations } from '../../main/sync/revocations';
 import { pullStream, type CaseStream } from '../../main/sync/streams';
+import { uploadPending } from '../../main/sync/upload';
 import type { CentralClient, CentralResponse } from '../../main/sync/transport';
 import { ExportFileError } from '../../sync/export-file';
 import { CALL_NAMES, calls, ERROR_CODES, type Result } from '../../preload/contract';
@@ -343,6 +350,33 @@ const STREAM_SHAPES = fc.record(
   { requiredKeys: [] },
 );
 
+/** Central's terminal state and upload acknowledgements, right in shape, edgy in value. */
+const STATE_AND_ACK_SHAPES = fc.record(
+  {
+    protocol: fc.constantFrom(1, 1, 2),
+    terminal_id: fc.constantFrom('T-FUZZ-0001', 'T-OTHER-0002'),
+    office_id: fc.constant('131016'),
+    status: fc.constantFrom('active', 'active', 'revoked', 'quarantined'),
+    epoch: fc.constantFrom(1, 1, 2),
+    from_seq: fc.integer({ min: 0, max: 6 }),
+    to_seq: fc.integer({ min: 0, max: 6 }),
+    acked_through_seq: fc.integer({ min: 0, max: 6 }),
+    expected_seq: fc.integer({ min: 0, max: 7 }),
+    results: fc.array(
+      fc.record({
+        seq: fc.integer({ min: 0, max: 6 }),
+        event_id: fc.string({ maxLength: 8 }),
+        outcome: fc.constantFrom('applied', 'duplicate', 'applied-with-conflict', 'rejected'),
+      }),
+      { maxLength: 3 },
+    ),
+    stopped: fc.constantFrom(null, 'gap'),
+    server_time: fc.constant(new Date().toISOString()),
+    signature: fc.base64String({ maxLength: 88 }),
+  },
+  { requiredKeys: [] },
+);
+
 const centralAnswer: fc.Arbitrary<CentralResponse> = fc.record({
   status: fc.constantFrom(200, 200, 200, 204, 400, 401, 403, 404, 409, 422, 429, 500, 503, 599),
   headers: fc.oneof(
@@ -354,6 +388,7 @@ const centralAnswer: fc.Arbitrary<CentralResponse> = fc.record({
       fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
       fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
       STREAM_SHAPES.map((v) => Buffer.from(JSON.stringify(v))),
+      STATE_AND_ACK_SHAPES.map((v) => Buffer.from(JSON.stringify(v))),
       fc
         .record({ error: fc.record({ code: fc.string(), message: fc.string() }) })
         .map((v) => Buffer.from(JSON.stringify(v))),
@@ -363,10 +398,20 @@ const centralAnswer: fc.Arbitrary<CentralResponse> = fc.record({
 
 export const syncAnswersTarget: FuzzTarget = {
   cost: 1,
-  name: 'sync: central answers anything to the stream pulls; ack files of anything',
+  name: 'sync: central answers anything to stream pulls, revocation pulls and uploads; ack files of anything',
   async run(numRuns, seed) {
     const { dir, remove } = tempDir('madoguchi-fuzz-sync-');
     const db = openStore({ path: join(dir, 'store.db'), key: randomBytes(32) });
+    // Events waiting to upload, and the identity fields the upload reads. Central's answers
+    // are not signed with this key, so a receipt or list that parses is still refused.
+    const cases = new CaseStore({ db, log: silent });
+    for (let i = 0; i < 3; i += 1) cases.receiveApplication(application(), clerk);
+    const centralKey = randomBytes(32);
+    const identity = {
+      terminalId: 'T-FUZZ-0001',
+      epoch: 1,
+      centralSigningKey: centralKey,
+    } as SyncIdentity;
     try {
       await fc.assert(
         fc.asyncProperty(
@@ -388,6 +433,8 @@ export const syncAnswersTarget: FuzzTarget = {
             } as unknown as CentralClient;
             for (const attempt of [
               () => pullStream(db, client, stream, () => new Date()),
+              () => pullRevocations(db, client, centralKey, () => new Date()),
+              () => uploadPending(db, client, identity, () => new Date()),
               () => Promise.resolve().then(() => importAckFile(db, ackFile, new Date())),
             ]) {
               try {
@@ -454,6 +501,11 @@ function mutate(original: Buffer, changes: readonly Mutation[]): Buffer {
       ]);
   }
   return bytes;
+}
+
+/** The store key `db init` wrote into the data directory (store.key, hex). */
+function storeKeyOf(dataDir: string): Buffer {
+  return Buffer.from(readFileSync(join(dataDir, 'store.key'), 'utf8').trim(), 'hex');
 }
 
 const sha256 = (path: string): string =>
@@ -560,50 +612,92 @@ export const trustFileTarget: FuzzTarget = {
 };
 
 export const exportFileTarget: FuzzTarget = {
-  cost: 1,
-  name: 'central import: arbitrary courier export files',
+  cost: 2,
+  name: 'central import: damaged and arbitrary courier export files',
   async run(numRuns, seed) {
     const { dir, remove } = tempDir('madoguchi-fuzz-export-');
+    // A real central and a real enrolled terminal, so damaged copies of a real export reach
+    // the signature, decryption and batch checks, not only the outer parse.
+    const central = await startCentral({
+      dataDir: join(dir, 'central'),
+      port: 0,
+      name: 'Fuzz Central',
+      log: silent,
+    });
     try {
-      await initCentral(dir, 'Fuzz Central');
-      const store = openCentralStore(dir);
-      const files = loadCentralFiles(dir);
-      const exportShaped = fc.record(
-        {
-          format: fc.constantFrom('madoguchi-sync-export', 'x'),
-          protocol: fc.constantFrom(1, 2),
-          terminal_id: fc.oneof(fc.string({ maxLength: 20 }), fc.constant('T-0001')),
-          created_at: fc.constantFrom('2026-11-20T00:00:00.000Z', 'yesterday'),
-          from_seq: fc.integer(),
-          to_seq: fc.integer(),
-          event_count: fc.integer(),
-          encrypted: fc.jsonValue({ maxDepth: 2 }),
-          signature: fc.base64String({ maxLength: 100 }),
-        },
-        { requiredKeys: [] },
+      const dataDir = join(dir, 'terminal');
+      await madoguchi('--data-dir', dataDir, 'db', 'init');
+      const { code } = createEnrollmentCode(central.store, central.files, {
+        officeId: '131016',
+        mission: false,
+      });
+      const enrolled = await madoguchi(
+        '--data-dir',
+        dataDir,
+        'terminal',
+        'enroll',
+        '--central',
+        central.url,
+        '--code',
+        code,
       );
+      if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.stderr}`);
+      const db = openStore({ path: join(dataDir, 'store.db'), key: storeKeyOf(dataDir) });
       try {
-        await fc.assert(
-          fc.asyncProperty(
-            fc.oneof(
-              fc.string({ maxLength: 400 }),
-              fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? ''),
-              exportShaped.map((v) => JSON.stringify(v)),
-            ),
-            async (text) => {
-              try {
-                importExport(store, files, text);
-              } catch (error) {
-                if (!(error instanceof ExportFileError)) throw error;
-              }
+        const cases = new CaseStore({ db, log: silent });
+        for (let i = 0; i < 3; i += 1) cases.receiveApplication(application(), clerk);
+      } finally {
+        db.close();
+      }
+      const exportPath = join(dir, 'export.json');
+      const exported = await madoguchi(
+        '--data-dir',
+        dataDir,
+        'sync',
+        'export',
+        '--out',
+        exportPath,
+      );
+      if (exported.code !== 0) throw new Error(`export failed: ${exported.stderr}`);
+      const real = readFileSync(exportPath);
+      const realJson = JSON.parse(real.toString('utf8')) as Record<string, unknown>;
+      const fieldNames = Object.keys(realJson);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            {
+              weight: 3,
+              arbitrary: fc
+                .array(mutation, { minLength: 1, maxLength: 3 })
+                .map((m) => mutate(real, m).toString('utf8')),
+            },
+            {
+              weight: 2,
+              arbitrary: fc
+                .tuple(fc.constantFrom(...fieldNames), fc.jsonValue({ maxDepth: 2 }))
+                .map(([field, value]) => JSON.stringify({ ...realJson, [field]: value })),
+            },
+            { weight: 1, arbitrary: fc.string({ maxLength: 400 }) },
+            {
+              weight: 1,
+              arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? ''),
             },
           ),
-          { numRuns, ...(seed !== undefined ? { seed } : {}) },
-        );
-      } finally {
-        store.close();
-      }
+          async (text) => {
+            try {
+              importExport(central.store, central.files, text);
+            } catch (error) {
+              if (!(error instanceof ExportFileError) && !(error instanceof IngestError))
+                throw error;
+            }
+          },
+        ),
+        { numRuns, ...(seed !== undefined ? { seed } : {}) },
+      );
+      // The real export still imports: refusals left central's state sound.
+      importExport(central.store, central.files, real.toString('utf8'));
     } finally {
+      await central.close();
       remove();
     }
   },
