@@ -31,13 +31,11 @@ const say = (text: string): void => void process.stdout.write(`${text}\n`);
 const t = openTerminal(path, key, await CardMaker.create(keysDir));
 say('loaded');
 await new Promise<void>((resolve) => {
-  const lines = createInterface({ input: process.stdin });
-  lines.on('line', (line) => {
-    if (line === 'go') {
-      lines.close();
-      resolve();
-    }
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'go') resolve();
   });
+  // The harness is gone (its stdin pipe closed): never work on unattended.
+  process.stdin.on('end', () => process.exit(3));
 });
 
 say('ready');

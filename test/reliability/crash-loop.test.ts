@@ -19,10 +19,13 @@ describe('the counter process killed with SIGKILL at random moments', () => {
       const result = await runCrashLoop({ kills: KILLS, root: tempDir('madoguchi-crash-') });
       expect(result.problems).toEqual([]);
       expect(result.kills).toBe(KILLS);
-      // The kills landed in every kind of work, and the work went on between them.
-      expect(result.committed.handovers).toBeGreaterThan(KILLS / 10);
-      expect(result.committed.syncs).toBeGreaterThan(0);
-      expect(result.committed.losses).toBeGreaterThan(0);
+      // The kills landed in every kind of work, and the work went on between them (a short
+      // local run, CRASH_LOOP_KILLS=10, is too short to say).
+      if (KILLS >= 100) {
+        expect(result.committed.handovers).toBeGreaterThan(KILLS / 10);
+        expect(result.committed.syncs).toBeGreaterThan(0);
+        expect(result.committed.losses).toBeGreaterThan(0);
+      }
       expect(result.store.handovers).toBeGreaterThanOrEqual(result.committed.handovers);
     },
   );

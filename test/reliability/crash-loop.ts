@@ -25,6 +25,7 @@ import {
   terminalIdOf,
 } from './counter-work';
 import { centralAndTerminal, centralProblems } from './office';
+import type { RunningCentral } from '../../central/server';
 
 export interface CrashLoopOptions {
   kills: number;
@@ -156,6 +157,21 @@ const REOPEN_EVERY = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoopResult> {
+  // Issues the card's certificates once, so the children only read them.
+  await CardMaker.create(join(options.root, 'keys'));
+  const { central, terminals } = await centralAndTerminal(options.root);
+  try {
+    return await killAndCheck(options, central, terminals[0] as { path: string; key: Buffer });
+  } finally {
+    await central.close();
+  }
+}
+
+async function killAndCheck(
+  options: CrashLoopOptions,
+  central: RunningCentral,
+  { path, key }: { path: string; key: Buffer },
+): Promise<CrashLoopResult> {
   const { root, kills } = options;
   const maxDelayMs = options.maxDelayMs ?? 40;
   const spares = options.spares ?? 2;
@@ -164,11 +180,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   let resumed = 0;
   let checkMs = 0;
   const keysDir = join(root, 'keys');
-  // Generates the card keys once, so the children only read them.
-  await CardMaker.create(keysDir);
   const { script, dispose } = await bundleCrashChild();
-  const { central, terminals } = await centralAndTerminal(root);
-  const { path, key } = terminals[0] as { path: string; key: Buffer };
   const pool: Child[] = [];
   let run = 0;
   const spare = (): void => {
@@ -255,6 +267,5 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     };
   } finally {
     t.close();
-    await central.close();
   }
 }
