@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { tempStore } from '../../test/support/store';
 import { AuthService } from '../auth/auth-service';
+import { MyNumberCard } from '../card/mynumber/client';
 import { fixtureCard } from '../card/mynumber/testing';
+import { virtualCardChannel } from '../card/virtual/channel';
 import { TRAINING_READERS, TrainingReaderPort } from '../card/virtual/training-port';
 import { CaseStore } from '../cases/case-store';
 import { person } from '../cases/testing';
@@ -146,6 +148,26 @@ describe('the handover service', () => {
     expect(service.get(cardSerial)?.cardProved).toBe(false);
     expect(store.getCard(cardSerial)?.state).toBe('in-custody');
     expect(count('SELECT count(*) FROM handover')).toBe(0);
+  });
+});
+
+describe('the recheck', () => {
+  it('says PIN_BLOCKED when a secret got locked after it was set', async () => {
+    const { service, handoverCase, card } = await setup();
+    const { cardSerial } = handoverCase;
+    service.open(cardSerial);
+    service.recordIdentity(cardSerial, { attendee: 'holder', documents: ['a-passport'] });
+    await service.proveCard(cardSerial, CLERK_READER);
+    service.requestPins(cardSerial, CLERK_READER);
+    await service.applicantSetPins({ ...SECRETS });
+    const direct = new MyNumberCard(virtualCardChannel(card, CLERK_READER));
+    for (let i = 0; i < 3; i += 1) {
+      await direct.verify('jpkiAuth', new TextEncoder().encode('0000')).catch(() => undefined);
+    }
+    await expect(service.recheck(cardSerial, CLERK_READER)).rejects.toMatchObject({
+      code: 'PIN_BLOCKED',
+    });
+    expect(service.get(cardSerial)?.rechecked).toBe(false);
   });
 });
 

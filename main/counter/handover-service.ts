@@ -242,7 +242,7 @@ export class HandoverService {
     this.#require(cardSerial);
     return asCardCall(() =>
       this.#o.cardAccess.withCard(readerName, async (card) => {
-        const draft = await this.#steps.recheck(cardSerial, card);
+        const draft = await this.#recheckSaying(cardSerial, card);
         if (this.#pending?.cardSerial === cardSerial) {
           this.#pending = null;
           this.#emit();
@@ -317,6 +317,22 @@ export class HandoverService {
     return this.#o.printReceipt(cardSerial);
   }
 
+  /** The step machine's recheck; a secret locked meanwhile is said as such (PIN_BLOCKED). */
+  async #recheckSaying(cardSerial: string, card: MyNumberCard): Promise<HandoverDraft> {
+    try {
+      return await this.#steps.recheck(cardSerial, card);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'CARD_STEP_NOT_ALLOWED') {
+        for (const pin of ['jpkiAuth', 'jpkiSign', 'textPin'] as const) {
+          if ((await card.triesLeft(pin)) === 0) {
+            throw new CardError('PIN_BLOCKED', `${pin} blocked at the recheck`, { triesLeft: 0 });
+          }
+        }
+      }
+      throw error;
+    }
+  }
+
   /**
    * The step machine's proof, with a card that is not this case's said as such: its collation
    * number (the case's My Number) is refused, or the number on the chip differs.
@@ -326,10 +342,11 @@ export class HandoverService {
       return await this.#steps.proveCard(cardSerial, card);
     } catch (error) {
       const refused =
-        (error instanceof CardError && (error.code === 'WRONG_PIN' || error.code === 'PIN_BLOCKED')) ||
+        (error instanceof CardError &&
+          (error.code === 'WRONG_PIN' || error.code === 'PIN_BLOCKED')) ||
         (error instanceof AppError && error.code === 'CARD_STEP_NOT_ALLOWED');
       if (!refused) throw error;
-      this.#o.log.warn('handover: the card in the reader is not this case\'s card');
+      this.#o.log.warn("handover: the card in the reader is not this case's card");
       throw new AppError(
         'WRONG_CARD',
         "The card in the reader is not this case's card. Check the serial printed on the card against the case; do not hand it over.",
