@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSoak } from '../test/reliability/soak';
+import { runSoak, type Sample } from '../test/reliability/soak';
 import { report } from './report';
 
 const line = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -50,6 +50,18 @@ try {
   );
   line(
     `  heap after GC: warm ${mb(warm.heapUsed)}, end ${mb(end.heapUsed)}, slope ${mb(result.slopes.heapPerThousand)} per 1,000 handovers`,
+  );
+  const at = (fraction: number) =>
+    result.samples[Math.max(0, Math.ceil(result.samples.length * fraction) - 1)] as Sample;
+  line(
+    `  RSS along the day (25/50/75/100%): ${[0.25, 0.5, 0.75, 1].map((f) => mb(at(f).rss)).join(', ')}; external (buffers, native): ${[0.25, 0.5, 0.75, 1].map((f) => mb(at(f).external)).join(', ')}`,
+  );
+  line(
+    `  sync runs that failed during the day (retried by the next run): ${
+      Object.entries(result.syncFailures)
+        .map(([code, n]) => `${n} ${code}`)
+        .join(', ') || 'none'
+    }`,
   );
   line(
     `  open handles: warm ${warm.handles}, end ${end.handles}, slope ${result.slopes.handlesPerThousand.toFixed(2)} per 1,000 handovers`,

@@ -40,6 +40,8 @@ export interface Sample {
   done: number;
   rss: number;
   heapUsed: number;
+  /** Memory of C++ objects bound to JS (buffers, native handles). */
+  external: number;
   handles: number;
 }
 
@@ -54,6 +56,8 @@ export interface SoakResult {
   handovers: number;
   losses: number;
   syncs: number;
+  /** Sync runs during the day that failed (and were retried by the next), by code. */
+  syncFailures: Record<string, number>;
   seconds: number;
   steps: Record<string, StepFigures>;
   samples: Sample[];
@@ -109,11 +113,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       done,
       rss: memory.rss,
       heapUsed: memory.heapUsed,
+      external: memory.external,
       handles: process.getActiveResourcesInfo().length,
     });
   };
   let losses = 0;
   let syncs = 0;
+  const syncFailures: Record<string, number> = {};
   const problems: string[] = [];
   const started = performance.now();
   try {
@@ -135,7 +141,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         const report = await t.engine.run('demand');
         times['sync']?.push(performance.now() - at);
         syncs += 1;
-        if (!report.outcome.ok) problems.push(`sync failed: ${JSON.stringify(report.outcome)}`);
+        // A failed run is retried by the next (the scheduler does the same): counted, and the
+        // end of the day shows whether anything was lost.
+        if (!report.outcome.ok) {
+          const { code } = report.outcome;
+          syncFailures[code] = (syncFailures[code] ?? 0) + 1;
+        }
       }
       if ((done + 1) % sampleEvery === 0) sample(done + 1);
       options.onProgress?.(done + 1);
@@ -158,6 +169,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       handovers,
       losses,
       syncs,
+      syncFailures,
       seconds,
       steps: {
         ...Object.fromEntries(Object.entries(times).map(([k, v]) => [k, figures(v)])),
