@@ -125,9 +125,11 @@ export function HandoverScreen({ cardSerial, applicationId, onDone }: HandoverSc
     [api, cardSerial, fail],
   );
 
+  // Each step (and the first one shown once main answered) takes the focus to its heading.
+  const loaded = view !== null;
   useEffect(() => {
-    headingRef.current?.focus();
-  }, [step]);
+    if (loaded) headingRef.current?.focus();
+  }, [step, loaded]);
 
   if (!view) {
     return (
