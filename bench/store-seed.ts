@@ -19,7 +19,6 @@ import { createLogger } from '../main/log/logger';
 import { CaseStore } from '../main/cases/case-store';
 import { seedCases, seededDataDigest, syntheticImport } from '../main/cases/seed';
 import { report } from './report';
-import { report } from './report';
 
 const CASES = Number(process.env['BENCH_CASES'] ?? 20_000);
 const BASELINE = Math.min(CASES, 3000);
@@ -80,22 +79,6 @@ try {
       .map((l) => l.toFixed(1))
       .join(' ')} on ${availableParallelism()} cores\n`,
   );
-  report({
-    name: `store-seed: bulk seed of ${CASES} cases`,
-    figure: `${best.toFixed(0)} cases/s (1,000,000 in ${(1_000_000 / best / 60).toFixed(1)} min)`,
-    baseline: `${baseRate.toFixed(0)} cases/s one by one`,
-    ratio: best / baseRate,
-    goal: '1,000,000 cases < 3 min',
-    pass: 1_000_000 / best < 180,
-  });
-  report({
-    name: 'store-seed: same seed gives the same data',
-    figure: same ? 'identical digests' : 'digests differ',
-    baseline: '',
-    ratio: null,
-    goal: 'identical',
-    pass: same,
-  });
   const fastest = Math.min(...runs.map((r) => r.seconds));
   report({
     name: `store-seed: ${CASES} cases`,
