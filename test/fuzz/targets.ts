@@ -481,8 +481,13 @@ async function madoguchi(...argv: string[]): Promise<{ code: number; stderr: str
 
 /** `--json` failures name a stable code; FAILED is the CLI's word for an untyped error. */
 function typedFailure(what: string, stderr: string): string {
-  const code = (JSON.parse(stderr) as { error?: { code?: string } }).error?.code;
+  const { code, message } =
+    (JSON.parse(stderr) as { error?: { code?: string; message?: string } }).error ?? {};
   if (!code || code === 'FAILED') throw new Error(`${what}: untyped failure: ${stderr}`);
+  // A message an administrator can act on: a sentence, not a bare code or a stack.
+  if (!message || message.length < 20 || /\n\s+at /.test(message)) {
+    throw new Error(`${what}: ${code} without a clear message: ${stderr}`);
+  }
   return code;
 }
 
