@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { tempStore } from '../support/store';
 import { tempDir } from '../support/temp-dir';
 import { CaseStore } from '../../main/cases/case-store';
+import { verifyAuditChain } from '../../main/audit/verify';
 import { HandoverSteps } from '../../main/counter/handover';
 import { SyncEngine } from '../../main/sync/engine';
 import {
   CardMaker,
+  ChainTail,
   caseInCustody,
   counterClerk,
   handOverOne,
@@ -46,7 +48,12 @@ describe('the reliability checker', () => {
     expect(await resumeDrafts(t)).toBe(1);
     expect(t.store.getCard(halfDone)?.state).toBe('handed-over');
     expect(storeProblems(t.db)).toEqual([]);
-    expect(t.db.prepare('SELECT count(*) FROM handover').pluck().get()).toBe(2);
+    // The tail check agrees with the whole chain's, in steps.
+    const tail = new ChainTail();
+    expect(storeProblems(t.db, tail)).toEqual([]);
+    await handOverOne(t, myNumberFor(1, 4));
+    expect(tail.check(t.db)).toEqual(verifyAuditChain(t.db));
+    expect(t.db.prepare('SELECT count(*) FROM handover').pluck().get()).toBe(3);
   });
 
   it('names a handover without its event, and a loss event without its suspension', async () => {

@@ -4,13 +4,15 @@
 // the checks every harness runs on a store afterwards. No vitest here, and nothing of central
 // (office.ts has that): the crash child bundles this module and must start fast.
 
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, verify, type KeyObject } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Db } from '../../db/open';
 import type { CaseEvent, Requirement } from '../../domain/case-lifecycle';
 import { myNumberCheckDigit } from '../../domain/my-number';
-import { verifyAuditChain } from '../../main/audit/verify';
+import { eventHash, GENESIS_HASH, type CaseEventRow } from '../../main/audit/chain';
+import { publicKeyFromRaw, storedPublicKey } from '../../main/audit/terminal-key';
+import { verifyAuditChain, type AuditChainResult } from '../../main/audit/verify';
 import { MyNumberCard } from '../../main/card/mynumber/client';
 import { loadCardProfile, type CardProfile } from '../../main/card/virtual/profile';
 import { VirtualMyNumberCard } from '../../main/card/virtual/card';
@@ -284,48 +286,90 @@ export function reportLost(t: Terminal, cardSerial: string): void {
  * (main/cases/consistency.ts), every committed handover with its hand-over event and the other
  * way round, every loss report with its suspension and events. Returns the problems found.
  */
-export function storeProblems(db: Db): string[] {
+export function storeProblems(db: Db, chainTail?: ChainTail): string[] {
   const problems: string[] = [];
   const integrity = db.pragma('integrity_check', { simple: true });
   if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
   const fk = db.pragma('foreign_key_check') as unknown[];
   if (fk.length > 0) problems.push(`foreign_key_check: ${fk.length} rows`);
-  const chain = verifyAuditChain(db);
+  const chain = chainTail ? chainTail.check(db) : verifyAuditChain(db);
   if (!chain.ok) problems.push(`audit chain: ${JSON.stringify(chain)}`);
   for (const p of caseEventProblems(db)) problems.push(`${p.kind}: ${p.ref}`);
   const list = (sql: string): string[] => db.prepare(sql).pluck().all() as string[];
+  // NOT IN (subquery): SQLite builds the subquery's set once, so each check stays linear in
+  // the store (a correlated json_extract per row made the crash loop's checks quadratic).
+  const handoverEvents = `SELECT json_extract(payload, '$.cardSerial') FROM case_event
+                          WHERE type = 'hand-over'`;
+  const lossEvents = `SELECT json_extract(payload, '$.suspensionId') FROM case_event
+                      WHERE type = 'loss-reported'`;
   for (const serial of list(
-    `SELECT h.card_serial FROM handover AS h WHERE NOT EXISTS (
-       SELECT 1 FROM case_event AS e WHERE e.type = 'hand-over'
-         AND json_extract(e.payload, '$.cardSerial') = h.card_serial)`,
+    `SELECT card_serial FROM handover WHERE card_serial NOT IN (${handoverEvents})`,
   )) {
     problems.push(`handover without its event: ${serial}`);
   }
   for (const serial of list(
-    `SELECT json_extract(e.payload, '$.cardSerial') FROM case_event AS e
-     WHERE e.type = 'hand-over' AND NOT EXISTS (
-       SELECT 1 FROM handover AS h WHERE h.card_serial = json_extract(e.payload, '$.cardSerial'))`,
+    `${handoverEvents} AND json_extract(payload, '$.cardSerial') NOT IN
+       (SELECT card_serial FROM handover)`,
   )) {
     problems.push(`hand-over event without its handover: ${serial}`);
   }
   for (const serial of list(
-    `SELECT s.card_serial FROM suspension AS s
-     LEFT JOIN loss_report AS l ON l.suspension_id = s.suspension_id
-     WHERE l.suspension_id IS NULL
-        OR NOT EXISTS (SELECT 1 FROM case_event AS e WHERE e.type = 'loss-reported'
-                        AND json_extract(e.payload, '$.suspensionId') = s.suspension_id)`,
+    `SELECT card_serial FROM suspension
+     WHERE suspension_id NOT IN (SELECT suspension_id FROM loss_report)
+        OR suspension_id NOT IN (${lossEvents})`,
   )) {
     problems.push(`suspension without its report or event: ${serial}`);
   }
   for (const id of list(
-    `SELECT json_extract(e.payload, '$.suspensionId') FROM case_event AS e
-     WHERE e.type = 'loss-reported' AND NOT EXISTS (
-       SELECT 1 FROM suspension AS s
-       WHERE s.suspension_id = json_extract(e.payload, '$.suspensionId'))`,
+    `${lossEvents} AND json_extract(payload, '$.suspensionId') NOT IN
+       (SELECT suspension_id FROM suspension)`,
   )) {
     problems.push(`loss event without its suspension: ${id}`);
   }
   return problems;
+}
+
+/**
+ * The audit chain checked from where the last check stopped, with the same rules as
+ * main/audit/verify.ts (no gap, each event linked to the one before, its hash, its signature):
+ * a kill can only leave its mark after the last event already checked, and integrity_check
+ * covers the pages below. The crash loop checks the tail after every kill and the whole chain
+ * with verifyAuditChain every so often and at the end, so its checks stay linear.
+ */
+export class ChainTail {
+  #seq = 0;
+  #hash: Buffer = GENESIS_HASH;
+
+  check(db: Db): AuditChainResult {
+    const stored = storedPublicKey(db);
+    const publicKey = stored && publicKeyFromRaw(stored.publicKey);
+    const rows = db
+      .prepare('SELECT * FROM case_event WHERE seq > ? ORDER BY seq')
+      .all(this.#seq) as CaseEventRow[];
+    for (const row of rows) {
+      if (row.seq !== this.#seq + 1) return { ok: false, seq: this.#seq + 1, reason: 'gap' };
+      if (!this.#hash.equals(row.prev_hash)) {
+        return { ok: false, seq: row.seq, reason: 'prev-hash-mismatch' };
+      }
+      if (!eventHash(row).equals(row.hash)) {
+        return { ok: false, seq: row.seq, reason: 'hash-mismatch' };
+      }
+      if (!publicKey || !signatureValid(publicKey, row)) {
+        return { ok: false, seq: row.seq, reason: 'bad-signature' };
+      }
+      this.#seq = row.seq;
+      this.#hash = row.hash;
+    }
+    return { ok: true, events: this.#seq, lastSeq: this.#seq };
+  }
+}
+
+function signatureValid(publicKey: KeyObject, row: CaseEventRow): boolean {
+  try {
+    return verify(null, row.hash, publicKey, row.signature);
+  } catch {
+    return false;
+  }
 }
 
 export function counts(db: Db): { events: number; handovers: number; losses: number } {
