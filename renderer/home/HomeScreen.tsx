@@ -77,7 +77,9 @@ export function HomeScreen({ session, onSignOut }: HomeScreenProps) {
   }
 
   const section =
-    view.name === 'case' || view.name === 'loss' || view.name === 'handover' ||
+    view.name === 'case' ||
+    view.name === 'loss' ||
+    view.name === 'handover' ||
     view.name === 'pinReset' ||
     view.name === 'reinstate'
       ? 'find'
