@@ -113,6 +113,11 @@ export function seedOffice(
             .update(`madoguchi/synthetic-card-secret/${options.seed}/${cardSerial}`)
             .digest()
             .subarray(0, 16),
+          // The second management secret (docs/card-issuance-profile.md): served per reset.
+          resetSecret: createHash('sha256')
+            .update(`madoguchi/synthetic-card-reset-secret/${options.seed}/${cardSerial}`)
+            .digest()
+            .subarray(0, 16),
           dispatchedAt: now,
           handedOverServerSeq: null,
         };

@@ -12,6 +12,7 @@ import {
   BATCH_PATH_PATTERN,
   MAX_BATCH_BYTES_HARD,
   PROTOCOL_VERSION,
+  RESET_SECRET_PATH_PATTERN,
   SNAPSHOT_PATH_PATTERN,
   STREAM_PATH_PATTERN,
   TERMINAL_STATE_PATH_PATTERN,
@@ -29,6 +30,7 @@ import {
 } from './data-dir';
 import { createLogger, type Logger } from '../main/log/logger';
 import { enrollTerminal } from './enroll';
+import { serveResetSecret } from './reset-secret';
 import { IngestError, ingestBatch, syncError } from './ingest';
 import type { CentralStore, TerminalRecord } from './store/central-store';
 import {
@@ -210,6 +212,26 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
         body,
       );
       send(res, 200, ack);
+      return;
+    }
+    const reset = RESET_SECRET_PATH_PATTERN.exec(path);
+    if (reset) {
+      if (req.method !== 'POST') throw syncError(405, 'protocol', 'A reset secret is a POST.');
+      if (decodeURIComponent(reset[1] as string) !== terminal.terminalId) {
+        throw syncError(
+          403,
+          'terminal_mismatch',
+          'The client certificate belongs to another terminal than this path.',
+        );
+      }
+      const body = await readBody(req, 4 * 1024);
+      let json: unknown;
+      try {
+        json = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw syncError(400, 'protocol', 'The reset secret request is not JSON.');
+      }
+      send(res, 200, serveResetSecret({ store, now }, terminal, json));
       return;
     }
     if (req.method !== 'GET') throw syncError(405, 'protocol', 'Only GET here.');

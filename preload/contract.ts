@@ -84,6 +84,11 @@ export const ERROR_CODES = [
   'SECOND_PERSON_LOCKED_OUT',
   // A PIN reset needs the card's reset secret from central (main/counter/pin-reset.ts).
   'RESET_SECRET_UNAVAILABLE',
+  // Asked live from central (main/sync/reset-secret.ts): offline, or the card refused there.
+  'RESET_SECRET_OFFLINE',
+  'RESET_SECRET_CARD_UNKNOWN',
+  'RESET_SECRET_OTHER_OFFICE',
+  'RESET_SECRET_NOT_RESETTABLE',
   // Card and reader failures (main/card/errors.ts CARD_ERROR_CODES, same codes and order),
   // crossing the bridge from the card steps (main/counter/card-access.ts cardCallError).
   'READER_SERVICE_UNAVAILABLE',

@@ -23,6 +23,8 @@ import { rawPublicKey } from './signing';
 
 export const WRAP_LABELS = {
   cardSecret: 'madoguchi/card-secret/v1',
+  /** A card's reset secret, served per request (POST .../reset-secret). */
+  resetSecret: 'madoguchi/reset-secret/v1',
   exportFile: 'madoguchi/export/v1',
 } as const;
 export type WrapLabel = (typeof WRAP_LABELS)[keyof typeof WRAP_LABELS];

@@ -46,6 +46,9 @@ export const paths = {
   /** GET: where central stands for this terminal (expected_seq, status), no side effects. */
   terminalState: (terminalId: string): string =>
     `${SYNC_PREFIX}/terminals/${encodeURIComponent(terminalId)}/state`,
+  /** POST: one card's reset secret, wrapped to this terminal; central records the request. */
+  resetSecret: (terminalId: string): string =>
+    `${SYNC_PREFIX}/terminals/${encodeURIComponent(terminalId)}/reset-secret`,
   stream: (name: StreamName, after: string | null, limit?: number): string => {
     const query = new URLSearchParams();
     if (after !== null) query.set('after', after);
@@ -65,6 +68,7 @@ export const paths = {
 /** The batch path's pattern, for the server's router. */
 export const BATCH_PATH_PATTERN = /^\/sync\/v1\/terminals\/([^/]+)\/batches\/(\d+)-(\d+)$/;
 export const TERMINAL_STATE_PATH_PATTERN = /^\/sync\/v1\/terminals\/([^/]+)\/state$/;
+export const RESET_SECRET_PATH_PATTERN = /^\/sync\/v1\/terminals\/([^/]+)\/reset-secret$/;
 export const STREAM_PATH_PATTERN = /^\/sync\/v1\/streams\/([a-z_]+)$/;
 export const SNAPSHOT_PATH_PATTERN = /^\/sync\/v1\/revocations\/snapshot\/(\d+)$/;
 
@@ -319,6 +323,12 @@ export const ERROR_CODES = [
   'unauthenticated',
   /** 404: the terminal, stream or snapshot version does not exist. */
   'not_found',
+  /** 404: central knows no card with this serial (reset secret request). */
+  'card_unknown',
+  /** 403: the card belongs to another office than the terminal's (reset secret request). */
+  'card_other_office',
+  /** 409: the card is not handed over and in use, so nothing on it may be reset. */
+  'card_not_resettable',
   /** 422: an event fails its hash, chain or signature check; nothing applied. */
   'bad_event',
   /** 400/422: malformed request, path and body disagree, unknown protocol version. */
@@ -367,6 +377,32 @@ export const TerminalStateSchema = z.object({
   server_time: isoTime,
 });
 export type TerminalState = z.infer<typeof TerminalStateSchema>;
+
+// ---------------------------------------------------------------------------------------
+// A card's reset secret: POST /sync/v1/terminals/{id}/reset-secret, mTLS. Asked only when a
+// holder comes to have a secret reset (docs/card-issuance-profile.md); every request is
+// recorded at central, served or refused. No personal data travels: the serial and a reason.
+
+export const RESET_SECRET_REASONS = ['pin-blocked', 'pin-forgotten'] as const;
+export type ResetSecretReason = (typeof RESET_SECRET_REASONS)[number];
+
+export const ResetSecretRequestSchema = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  card_serial: cardSerial,
+  reason: z.enum(RESET_SECRET_REASONS),
+});
+export type ResetSecretRequest = z.infer<typeof ResetSecretRequestSchema>;
+
+/** Wrapped as the cards stream wraps, with label madoguchi/reset-secret/v1, context the serial. */
+export const ResetSecretAnswerSchema = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  card_serial: cardSerial,
+  /** Central's record of this request. */
+  request_id: seq,
+  wrapped_secret: z.lazy(() => WrappedSecretSchema),
+  server_time: isoTime,
+});
+export type ResetSecretAnswer = z.infer<typeof ResetSecretAnswerSchema>;
 
 // ---------------------------------------------------------------------------------------
 // Download streams: GET /sync/v1/streams/{name}?after={cursor}&limit={n}, mTLS.

@@ -125,9 +125,25 @@ export interface CardRecord {
   version: number;
   /** The card's initialization secret (never leaves central unwrapped). */
   secret: Buffer | null;
+  /** The card's reset secret: served, wrapped, per request (never in the dispatch record). */
+  resetSecret: Buffer | null;
   dispatchedAt: string | null;
   /** The server_seq of the first handover central accepted, if any. */
   handedOverServerSeq: number | null;
+}
+
+/** One terminal's request for a card's reset secret, as central recorded it (write-once). */
+export interface ResetSecretRequestRecord {
+  requestId: number;
+  terminalId: string;
+  officeId: string;
+  cardSerial: string;
+  /** A RESET_SECRET_REASONS code; no personal data. */
+  reason: string;
+  outcome: 'served' | 'refused';
+  /** The error code when refused. */
+  refusal: string | null;
+  requestedAt: string;
 }
 
 export interface StreamRow {
@@ -233,6 +249,10 @@ export interface CentralStore {
   getCard(cardSerial: string): CardRecord | undefined;
   /** Inserts or updates a card; handedOverServerSeq is only ever set by markHandedOver. */
   saveCard(card: CardRecord): void;
+  /** Records a request for a card's reset secret; returns its request_id. */
+  insertResetSecretRequest(request: Omit<ResetSecretRequestRecord, 'requestId'>): number;
+  /** The requests recorded, oldest first (all, or one card's). */
+  listResetSecretRequests(cardSerial?: string): ResetSecretRequestRecord[];
   /** Records the first accepted handover; false if one was recorded already. */
   markHandedOver(cardSerial: string, serverSeq: number): boolean;
 

@@ -24,6 +24,7 @@ import type {
   EnrollmentCodeRecord,
   NewEvent,
   PersonRecord,
+  ResetSecretRequestRecord,
   ReviewItemRecord,
   RevocationVersionRecord,
   StoredEvent,
@@ -33,7 +34,7 @@ import type {
   TrustRootRecord,
 } from './central-store';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -215,7 +216,33 @@ const SCHEMA_V2 = `
   ) STRICT;
 `;
 
-const APPEND_ONLY = ['raw_batch', 'event', 'outcome', 'revocation_change', 'trust_root'];
+/**
+ * Version 3: each card's reset secret (docs/card-issuance-profile.md), and every request a
+ * terminal made for one (who, when, which card, served or why refused), added and never changed.
+ */
+const SCHEMA_V3 = `
+  ALTER TABLE card ADD COLUMN reset_secret BLOB;
+  CREATE TABLE reset_secret_request (
+    request_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    terminal_id  TEXT NOT NULL,
+    office_id    TEXT NOT NULL,
+    card_serial  TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('served', 'refused')),
+    refusal      TEXT,
+    requested_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX reset_secret_request_by_card ON reset_secret_request (card_serial, request_id);
+`;
+
+const APPEND_ONLY = [
+  'raw_batch',
+  'event',
+  'outcome',
+  'revocation_change',
+  'trust_root',
+  'reset_secret_request',
+];
 
 export interface SqliteStoreOptions {
   path: string;
@@ -252,6 +279,7 @@ export class SqliteCentralStore implements CentralStore {
         this.#db.transaction(() => {
           this.#db.exec(SCHEMA);
           this.#db.exec(SCHEMA_V2);
+          this.#db.exec(SCHEMA_V3);
           for (const table of APPEND_ONLY) this.#appendOnly(table);
           this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
         })();
@@ -259,6 +287,14 @@ export class SqliteCentralStore implements CentralStore {
         this.#db.transaction(() => {
           this.#db.exec(SCHEMA_V2);
           this.#appendOnly('trust_root');
+          this.#db.exec(SCHEMA_V3);
+          this.#appendOnly('reset_secret_request');
+          this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        })();
+      } else if (version === 2) {
+        this.#db.transaction(() => {
+          this.#db.exec(SCHEMA_V3);
+          this.#appendOnly('reset_secret_request');
           this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
         })();
       } else if (version !== SCHEMA_VERSION) {
@@ -588,6 +624,7 @@ export class SqliteCentralStore implements CentralStore {
         expiryDate: row.expiry_date as string | null,
         version: row.version as number,
         secret: row.secret as Buffer | null,
+        resetSecret: (row.reset_secret as Buffer | null | undefined) ?? null,
         dispatchedAt: row.dispatched_at as string | null,
         handedOverServerSeq: row.handed_over_server_seq as number | null,
       }
@@ -597,12 +634,42 @@ export class SqliteCentralStore implements CentralStore {
   saveCard(c: CardRecord): void {
     this.#s(
       `INSERT INTO card (card_serial, application_id, office_id, state, expiry_date, version, secret,
-         dispatched_at, handed_over_server_seq)
+         reset_secret, dispatched_at, handed_over_server_seq)
        VALUES (@cardSerial, @applicationId, @officeId, @state, @expiryDate, @version, @secret,
-         @dispatchedAt, @handedOverServerSeq)
+         @resetSecret, @dispatchedAt, @handedOverServerSeq)
        ON CONFLICT (card_serial) DO UPDATE SET state = excluded.state, version = excluded.version,
          dispatched_at = excluded.dispatched_at`,
     ).run(c);
+  }
+
+  insertResetSecretRequest(request: Omit<ResetSecretRequestRecord, 'requestId'>): number {
+    return Number(
+      this.#s(
+        `INSERT INTO reset_secret_request (terminal_id, office_id, card_serial, reason, outcome,
+           refusal, requested_at)
+         VALUES (@terminalId, @officeId, @cardSerial, @reason, @outcome, @refusal, @requestedAt)`,
+      ).run(request).lastInsertRowid,
+    );
+  }
+
+  listResetSecretRequests(cardSerial?: string): ResetSecretRequestRecord[] {
+    const rows = (
+      cardSerial === undefined
+        ? this.#s('SELECT * FROM reset_secret_request ORDER BY request_id').all()
+        : this.#s(
+            'SELECT * FROM reset_secret_request WHERE card_serial = ? ORDER BY request_id',
+          ).all(cardSerial)
+    ) as Row[];
+    return rows.map((row) => ({
+      requestId: row.request_id as number,
+      terminalId: row.terminal_id as string,
+      officeId: row.office_id as string,
+      cardSerial: row.card_serial as string,
+      reason: row.reason as string,
+      outcome: row.outcome as 'served' | 'refused',
+      refusal: row.refusal as string | null,
+      requestedAt: row.requested_at as string,
+    }));
   }
 
   markHandedOver(cardSerial: string, serverSeq: number): boolean {

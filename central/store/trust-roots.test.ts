@@ -20,6 +20,10 @@ describe('trusted roots in the central store', () => {
     raw.exec(
       'DROP TRIGGER trust_root_no_update; DROP TRIGGER trust_root_no_delete; DROP TABLE trust_root',
     );
+    // ... and before reset secrets (schema 3).
+    raw.exec(`
+      DROP TRIGGER reset_secret_request_no_update; DROP TRIGGER reset_secret_request_no_delete;
+      DROP TABLE reset_secret_request; ALTER TABLE card DROP COLUMN reset_secret;`);
     raw.pragma('user_version = 1');
     raw.close();
 
@@ -42,7 +46,7 @@ describe('trusted roots in the central store', () => {
     const check = new Database(path);
     check.pragma(`hexkey='${key.toString('hex')}'`);
     expect(() => check.exec('UPDATE trust_root SET test = 1')).toThrow(/write-once/);
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(3);
     check.close();
   });
 });

@@ -34,6 +34,7 @@ import { decideReview, reviewQueue } from '../counter/overseas-review';
 import type { Logger } from '../log/logger';
 import { SettingsService } from '../settings/settings-service';
 import { createAppSync } from '../sync/app-sync';
+import { liveResetSecrets } from '../sync/reset-secret';
 import type { SchedulePolicy } from '../sync/scheduler';
 import { createDispatcher, type Dispatch, type Handlers } from './dispatch';
 import { EventBus } from './event-bus';
@@ -177,7 +178,10 @@ export async function createCounterServices(
     cards: cardAccess,
     secondPerson,
     resetSecret:
-      options.resetSecrets ?? (mode === 'training' ? trainingResetSecrets() : () => null),
+      options.resetSecrets ??
+      (mode === 'training'
+        ? trainingResetSecrets()
+        : liveResetSecrets(db, counterLog.child('reset-secret'))),
     log: counterLog.child('pin-reset'),
     now,
   });

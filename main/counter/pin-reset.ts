@@ -12,10 +12,11 @@
 //
 // The reset secret: in training mode derived like the training cards' (no central involved);
 // on a live terminal it is asked from central per reset (docs/card-issuance-profile.md) through
-// a ResetSecretSource: the sync request for it is not built yet, so a live terminal without
-// one refuses with RESET_SECRET_UNAVAILABLE rather than guessing.
+// a ResetSecretSource (main/sync/reset-secret.ts liveResetSecrets: wrapped to this terminal,
+// recorded at central; offline it refuses with RESET_SECRET_OFFLINE rather than guessing).
 
 import type { Db } from '../../db/open';
+import type { ResetSecretReason } from '../../sync/protocol';
 import { prepared } from '../../db/statements';
 import { parseIsoDate } from '../../domain/japanese-era';
 import { cardSecretProblems, type CardSecret } from '../../domain/pin-rules';
@@ -40,9 +41,14 @@ import { asCardCall, type CardAccess } from './card-access';
 import { TRAINING_CARD_SEED } from './card-secrets';
 import { appendCounterEvent } from './events';
 
-/** The card's reset secret for one card (16 bytes), or null when this terminal cannot get it. */
+/**
+ * The card's reset secret for one card (16 bytes), or null when this terminal cannot get it;
+ * a live source may also throw an AppError saying why (offline, card refused by central).
+ * The caller zeroes the secret after the one step.
+ */
 export type ResetSecretSource = (
   cardSerial: string,
+  reason: ResetSecretReason,
 ) => Uint8Array | null | Promise<Uint8Array | null>;
 
 /** The PINs the client can count (the resident-registry PIN lives in an AP it does not read). */
@@ -137,24 +143,31 @@ export class PinResetService {
       actor.staffId,
       applicationId,
     );
-    const resetSecret = await this.#o.resetSecret(input.cardSerial);
-    if (!resetSecret) {
-      throw new AppError(
-        'RESET_SECRET_UNAVAILABLE',
-        "This terminal cannot get the card's reset secret from the central system now. Try again once it is online.",
-      );
-    }
     const encoder = new TextEncoder();
     const value = encoder.encode(input.newValue);
     const check = encoder.encode(input.newValue);
+    let resetSecret: Uint8Array | null = null;
     let triesLeft: number | null = null;
     try {
       await asCardCall(() =>
         this.#o.cards.withCard(input.readerName, async (card) => {
           await proveCard(card, myNumber);
+          // Asked only now, for this proved card: on a live terminal central records every
+          // request (main/sync/reset-secret.ts), so a wrong card never costs one.
+          const pin = PIN_OF[input.secret];
+          const before = pin ? await card.triesLeft(pin) : null;
+          resetSecret = await this.#o.resetSecret(
+            input.cardSerial,
+            before === 0 ? 'pin-blocked' : 'pin-forgotten',
+          );
+          if (!resetSecret) {
+            throw new AppError(
+              'RESET_SECRET_UNAVAILABLE',
+              "This terminal cannot get the card's reset secret from the central system now. Try again once it is online.",
+            );
+          }
           // The client zeroes the reset secret and the value once sent.
           await card.resetSecret(input.secret, resetSecret, value);
-          const pin = PIN_OF[input.secret];
           if (pin) {
             await card.verify(pin, check);
             const status = await card.triesLeft(pin);
@@ -163,7 +176,7 @@ export class PinResetService {
         }),
       );
     } finally {
-      resetSecret.fill(0);
+      (resetSecret as Uint8Array | null)?.fill(0);
       value.fill(0);
       check.fill(0);
     }
