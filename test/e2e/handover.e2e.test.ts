@@ -145,8 +145,8 @@ async function putCardOnReader(serial: string, personOf = serial): Promise<void>
     sex: 'male' | 'female';
     address: string;
   };
-  const secret = central.store.getCard(serial)?.secret;
-  if (!secret) throw new Error('central holds no secret for this card');
+  const { secret, resetSecret } = central.store.getCard(serial) ?? {};
+  if (!secret || !resetSecret) throw new Error('central holds no secrets for this card');
   const hex = Buffer.from(secret).toString('hex');
   const profile = await exampleProfile('new-card', {
     myNumber: person.myNumber,
@@ -158,7 +158,8 @@ async function putCardOnReader(serial: string, personOf = serial): Promise<void>
     expiryDate: '2036-12-31',
     issuance: {
       initializationSecret: hex,
-      resetSecret: hex,
+      // The card's own reset secret, as central serves it per reset (central/reset-secret.ts).
+      resetSecret: Buffer.from(resetSecret).toString('hex'),
       initializationTriesLeft: 10,
       resetTriesLeft: 10,
     },
