@@ -58,6 +58,31 @@ function handOver(
 }
 
 describe('conflict rules (reference/sync-protocol.md §3.7)', () => {
+  it('a handover under a stale-list override comes with its supervisor approval in one transaction; both are applied', async () => {
+    const central = await office();
+    const terminal = central.enroll();
+    toCustody(central, terminal, 2);
+    const handover = terminal.append({
+      type: 'hand-over',
+      caseRef: APP(2),
+      payload: { cardSerial: CARD(2), from: 'in-custody', to: 'handed-over', established: [] },
+    });
+    terminal.append({
+      type: 'second-person-approved',
+      caseRef: APP(2),
+      tx: handover.seq,
+      payload: {
+        step: 'hand-over',
+        cardSerial: CARD(2),
+        revocationList: 'stale-overridden',
+        approval: { staffId: 'clerk1', supervisorId: 'super1', reason: 'central unreachable' },
+      },
+    });
+    const ack = central.ingest(terminal.batch(handover.seq)) as UploadAck;
+    expect(ack.results.map((r) => r.outcome)).toEqual(['applied', 'applied']);
+    expect(central.store.getCard(CARD(2))?.state).toBe('handed-over');
+  });
+
   it('A: a handover of a card central suspended before is recorded with a conflict; the card stays suspended', async () => {
     const central = await office();
     const terminal = central.enroll();

@@ -77,7 +77,7 @@ async function setup(options: { myNumber?: string; level?: RevocationLevel } = {
 
 describe('the handover service', () => {
   it('walks every step; the applicant sets the PINs; a stale list needs a supervisor, recorded with the handover', async () => {
-    const { service, handoverCase, store, progress, records, count } = await setup({
+    const { db, service, handoverCase, store, progress, records, count } = await setup({
       level: 'stale',
     });
     const { cardSerial } = handoverCase;
@@ -133,6 +133,38 @@ describe('the handover service', () => {
     expect(count("SELECT count(*) FROM approval_log WHERE outcome = 'approved'")).toBe(1);
     expect(count("SELECT count(*) FROM sync_review_item WHERE kind = 'handover-override'")).toBe(1);
     expect(count('SELECT count(*) FROM handover_draft')).toBe(0);
+    // Both identities travel in the synced audit trail: the override is an event of the
+    // hand-over's own transaction (one sync batch), not only a local approval_log row.
+    const events = db
+      .prepare(
+        `SELECT seq, type, actor_staff_id, case_ref, tx_seq, payload FROM case_event
+         WHERE type IN ('hand-over', 'second-person-approved') ORDER BY seq`,
+      )
+      .all() as {
+      seq: number;
+      type: string;
+      actor_staff_id: string;
+      case_ref: string;
+      tx_seq: number | null;
+      payload: string;
+    }[];
+    expect(events.map((e) => [e.type, e.actor_staff_id, e.case_ref])).toEqual([
+      ['hand-over', 'clerk1', handoverCase.applicationId],
+      ['second-person-approved', 'clerk1', handoverCase.applicationId],
+    ]);
+    const [handedOver, approved] = events;
+    expect(approved?.tx_seq).toBe(handedOver?.seq);
+    expect(JSON.parse(approved?.payload ?? '{}')).toMatchObject({
+      step: 'hand-over',
+      cardSerial,
+      revocationList: 'stale-overridden',
+      approval: {
+        staffId: 'clerk1',
+        supervisorId: 'super1',
+        supervisorRole: 'supervisor',
+        reason: 'central unreachable since this morning',
+      },
+    });
     // No secret in any log line.
     const logged = JSON.stringify(records);
     for (const value of Object.values(SECRETS)) expect(logged).not.toContain(value);

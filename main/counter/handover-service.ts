@@ -24,7 +24,7 @@ import type {
   SavedFile,
 } from '../../preload/contract';
 import type { EventActor } from '../audit/append';
-import { recordApproval, SecondPerson } from '../auth/second-person';
+import { approvalPayload, recordApproval, SecondPerson } from '../auth/second-person';
 import { CardError } from '../card/errors';
 import { FILES } from '../card/mynumber/card-map';
 import type { MyNumberCard } from '../card/mynumber/client';
@@ -36,6 +36,7 @@ import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../log/logger';
 import { recordStaleListOverride } from '../sync/revocations';
 import { asCardCall, type CardAccess } from './card-access';
+import { appendCounterEvent } from './events';
 import {
   HandoverSteps,
   type Attendee,
@@ -258,7 +259,9 @@ export class HandoverService {
 
   /**
    * Commits the handover. On a stale revocation list a supervisor's approval (another person,
-   * role supervisor, with a reason) is required; it is recorded in the same transaction.
+   * role supervisor, with a reason) is required; it is recorded in the same transaction: the
+   * approval_log row, the review item, and a second-person-approved event in the hand-over's
+   * sync batch, so both identities travel in the synced audit trail (as reinstate.ts does).
    */
   async commit(
     cardSerial: string,
@@ -279,6 +282,20 @@ export class HandoverService {
     const { seq } = this.#o.db.transaction(() => {
       const committed = this.#steps.commit(cardSerial, actor, true);
       if (approval) {
+        appendCounterEvent(this.#o.db, {
+          type: 'second-person-approved',
+          caseRef: draft.applicationId,
+          actor,
+          payload: {
+            step: 'hand-over',
+            cardSerial,
+            revocationList: 'stale-overridden',
+            ...approvalPayload(approval),
+          },
+          caseVersionSeen: this.#o.store.getCard(cardSerial)?.version ?? null,
+          terminalTime: this.#o.now().toISOString(),
+          sameTransactionAs: committed.seq,
+        });
         recordApproval(this.#o.db, approval, cardSerial);
         recordStaleListOverride(this.#o.db, {
           supervisorStaffId: approval.supervisorId,
