@@ -23,7 +23,11 @@ const all = readdirSync('bench')
   .map((f) => f.slice(0, -3))
   .sort();
 
-const names = process.argv.slice(2);
+// Names first; anything from the first --flag on goes to each benchmark run
+// (`npm run bench -- first-screen --cases 100000`).
+const firstFlag = process.argv.findIndex((arg, i) => i >= 2 && arg.startsWith('--'));
+const names = process.argv.slice(2, firstFlag < 0 ? undefined : firstFlag);
+const passed = firstFlag < 0 ? [] : process.argv.slice(firstFlag);
 const unknown = names.filter((n) => !existsSync(`bench/${n}.ts`));
 if (unknown.length > 0) {
   process.stderr.write(
@@ -42,7 +46,8 @@ async function bundle(name) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['better-sqlite3-multiple-ciphers', 'smartcard'],
+    // playwright-core and esbuild (the E2E bridge, bench/first-screen.ts) load files of their own.
+    external: ['better-sqlite3-multiple-ciphers', 'smartcard', 'playwright-core', 'esbuild'],
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
@@ -58,8 +63,8 @@ async function run(name) {
     /^(pcsc|card)-/.test(name) ||
     /startPcscd|pcsc-namespace/.test(readFileSync(`bench/${name}.ts`, 'utf8'));
   const command = needsPcsc
-    ? ['bash', 'test/harness/pcsc-namespace.sh', 'node', outfile]
-    : ['node', outfile];
+    ? ['bash', 'test/harness/pcsc-namespace.sh', 'node', outfile, ...passed]
+    : ['node', outfile, ...passed];
   const child = spawn(command[0], command.slice(1), { stdio: ['inherit', 'pipe', 'inherit'] });
   const results = [];
   let pending = '';
