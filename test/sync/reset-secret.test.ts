@@ -18,9 +18,26 @@ import { createMemoryLogger } from '../../main/log/logger';
 import { createCardAccess } from '../../main/counter/card-access';
 import { PinResetService } from '../../main/counter/pin-reset';
 import { liveResetSecrets, requestResetSecret } from '../../main/sync/reset-secret';
-import { createWorld, handOverAll, type Terminal } from './world';
+import { CentralClient } from '../../main/sync/transport';
+import {
+  newX25519KeyPair,
+  unwrapSecret,
+  WRAP_LABELS,
+  x25519PrivateKey,
+} from '../../sync/card-secret';
+import { ResetSecretAnswerSchema, paths } from '../../sync/protocol';
+import type { Logger } from '../../main/log/logger';
+import { createWorld, handOverAll, type Terminal, type World } from './world';
 
 const GOOD = 'counter-window-7';
+const RESET = {
+  attendee: 'holder' as const,
+  documents: ['a-driving-licence' as const],
+  secret: 'user-authentication-pin' as const,
+  newValue: '3917',
+  approval: { supervisorId: 'super01', password: GOOD, reason: '本人確認済み' },
+};
+const CLERK = { staffId: 'clerk01', role: 'clerk' as const };
 
 /** The terminal's view of a card's holder (synced from central's applications stream). */
 function holderOf(t: Terminal, serial: string): { myNumber: string; birthDate: string } {
@@ -31,6 +48,49 @@ function holderOf(t: Terminal, serial: string): { myNumber: string; birthDate: s
        JOIN person AS p ON p.person_id = a.person_id WHERE c.card_serial = ?`,
     )
     .get(serial) as { myNumber: string; birthDate: string };
+}
+
+/**
+ * The terminal's PIN reset with the live source (as services.ts wires it on a live terminal),
+ * staff to sign and approve, and a virtual blocked-PIN card made for the dispatched card with
+ * the two secrets central holds for it.
+ */
+async function counterFor(world: World, terminal: Terminal, serial: string, log: Logger) {
+  const secrets = world.central.store.getCard(serial);
+  if (!secrets?.secret || !secrets.resetSecret) throw new Error('central holds the secrets');
+  const holder = holderOf(terminal, serial);
+  const card = await fixtureCard('blocked-pins', (profile) => ({
+    ...profile,
+    myNumber: holder.myNumber,
+    birthDate: holder.birthDate,
+    cardSerial: serial,
+    issuance: {
+      ...profile.issuance,
+      initializationSecret: secrets.secret!.toString('hex'),
+      resetSecret: secrets.resetSecret!.toString('hex'),
+    },
+  }));
+  const db = terminal.db;
+  const now = () => new Date();
+  const auth = new AuthService({ db, bus: new EventBus(), log, now });
+  await auth.createFirstAdministrator({ staffId: 'admin01', displayName: 'A', password: GOOD });
+  await auth.createStaff({ staffId: 'clerk01', displayName: 'C', role: 'clerk', password: GOOD });
+  await auth.createStaff({
+    staffId: 'super01',
+    displayName: 'S',
+    role: 'supervisor',
+    password: GOOD,
+  });
+  const pinReset = new PinResetService({
+    db,
+    store: terminal.cases,
+    cards: createCardAccess({ connect: async () => virtualCardChannel(card) }),
+    secondPerson: new SecondPerson({ db, log, now }),
+    resetSecret: liveResetSecrets(db, log),
+    log,
+    now,
+  });
+  return { card, pinReset };
 }
 
 /** Central's world with one terminal whose first card is handed over (and synced back). */
@@ -56,7 +116,7 @@ async function handedOverWorld() {
 }
 
 describe('a card’s reset secret from central', () => {
-  it('is served wrapped to the terminal, resets a blocked PIN on the card, and is recorded', async () => {
+  it('is served wrapped to this terminal only, resets a blocked PIN on the card, and is recorded', async () => {
     const { world, terminal, serial } = await handedOverWorld();
     const { log, records } = createMemoryLogger();
     const central = world.central.store.getCard(serial);
@@ -65,49 +125,9 @@ describe('a card’s reset secret from central', () => {
     expect(central.resetSecret.equals(central.secret)).toBe(false);
 
     // The whole counter step through the live source: identity, approval, the card.
+    const { card, pinReset } = await counterFor(world, terminal, serial, log);
     const holder = holderOf(terminal, serial);
-    const card = await fixtureCard('blocked-pins', (profile) => ({
-      ...profile,
-      myNumber: holder.myNumber,
-      birthDate: holder.birthDate,
-      cardSerial: serial,
-      issuance: {
-        ...profile.issuance,
-        initializationSecret: central.secret!.toString('hex'),
-        resetSecret: central.resetSecret!.toString('hex'),
-      },
-    }));
-    const db = terminal.db;
-    const now = () => new Date();
-    const auth = new AuthService({ db, bus: new EventBus(), log, now });
-    await auth.createFirstAdministrator({ staffId: 'admin01', displayName: 'A', password: GOOD });
-    await auth.createStaff({ staffId: 'clerk01', displayName: 'C', role: 'clerk', password: GOOD });
-    await auth.createStaff({
-      staffId: 'super01',
-      displayName: 'S',
-      role: 'supervisor',
-      password: GOOD,
-    });
-    const pinReset = new PinResetService({
-      db,
-      store: terminal.cases,
-      cards: createCardAccess({ connect: async () => virtualCardChannel(card) }),
-      secondPerson: new SecondPerson({ db, log, now }),
-      resetSecret: liveResetSecrets(db, log),
-      log,
-      now,
-    });
-    const done = await pinReset.reset(
-      {
-        cardSerial: serial,
-        attendee: 'holder',
-        documents: ['a-driving-licence'],
-        secret: 'user-authentication-pin',
-        newValue: '3917',
-        approval: { supervisorId: 'super01', password: GOOD, reason: '本人確認済み' },
-      },
-      { staffId: 'clerk01', role: 'clerk' },
-    );
+    const done = await pinReset.reset({ cardSerial: serial, ...RESET }, CLERK);
     expect(done.triesLeft).toBe(3);
     expect(card.secretStatus().userAuthenticationPin).toMatchObject({ triesLeft: 3 });
 
@@ -127,10 +147,10 @@ describe('a card’s reset secret from central', () => {
     expect(logged).not.toContain('3917');
 
     // Asked again directly: the same secret (fresh wrap each time); the card takes it too.
-    const secret = await requestResetSecret(db, serial, 'pin-forgotten', { log });
+    const secret = await requestResetSecret(terminal.db, serial, 'pin-forgotten', { log });
     expect(Buffer.from(secret).equals(central.resetSecret)).toBe(true);
-    const client = new MyNumberCard(virtualCardChannel(card));
-    await client.resetSecret('card-info-input-pin', secret, ascii('5082'));
+    const onCard = new MyNumberCard(virtualCardChannel(card));
+    await onCard.resetSecret('card-info-input-pin', secret, ascii('5082'));
     // The client zeroed it once sent.
     expect(Buffer.from(secret).every((b) => b === 0)).toBe(true);
     expect(card.secretStatus().cardInfoInputPin).toMatchObject({ triesLeft: 3 });
@@ -138,6 +158,49 @@ describe('a card’s reset secret from central', () => {
       'pin-blocked',
       'pin-forgotten',
     ]);
+
+    // On the wire: wrapped to this terminal's key only, under the reset label, not the
+    // setup secret's; no personal data asked or answered.
+    const { identity } = terminal;
+    const client = new CentralClient(identity.centralUrl, {
+      kind: 'mtls',
+      keyPem: identity.tlsKeyPem,
+      certPem: identity.tlsCertPem,
+      caPem: identity.caCertPem,
+    });
+    try {
+      const response = await client.json('POST', paths.resetSecret(identity.terminalId), {
+        protocol: 1,
+        card_serial: serial,
+        reason: 'pin-forgotten',
+      });
+      expect(response.status).toBe(200);
+      const body = response.body.toString('utf8');
+      expect(body).not.toContain(holder.myNumber);
+      const answer = ResetSecretAnswerSchema.parse(JSON.parse(body));
+      const mine = x25519PrivateKey(identity.encryptionPrivateKey);
+      expect(
+        unwrapSecret(answer.wrapped_secret, mine, WRAP_LABELS.resetSecret, serial).equals(
+          central.resetSecret,
+        ),
+      ).toBe(true);
+      const other = x25519PrivateKey(newX25519KeyPair().privateKeyDer);
+      expect(() =>
+        unwrapSecret(answer.wrapped_secret, other, WRAP_LABELS.resetSecret, serial),
+      ).toThrow(/does not open/);
+      expect(() =>
+        unwrapSecret(answer.wrapped_secret, mine, WRAP_LABELS.cardSecret, serial),
+      ).toThrow(/does not open/);
+      // Another terminal's path with this terminal's certificate is refused.
+      const foreign = await client.json('POST', paths.resetSecret('T-SOMEONE-ELSE'), {
+        protocol: 1,
+        card_serial: serial,
+        reason: 'pin-forgotten',
+      });
+      expect(foreign.status).toBe(403);
+    } finally {
+      client.close();
+    }
   });
 
   it('refuses unknown cards, another office’s, and cards not handed over, recording each', async () => {
@@ -181,6 +244,15 @@ describe('a card’s reset secret from central', () => {
       message: expect.stringMatching(/^PIN reset needs a connection to the central system;/),
     });
     expect(world.central.store.listResetSecretRequests()).toEqual([]);
+    // At the counter: the clerk is told, nothing is reset on the card, nothing is recorded.
+    const { card, pinReset } = await counterFor(world, terminal, serial, log);
+    await expect(pinReset.reset({ cardSerial: serial, ...RESET }, CLERK)).rejects.toMatchObject({
+      code: 'RESET_SECRET_OFFLINE',
+    });
+    expect(card.secretStatus().userAuthenticationPin).toMatchObject({ triesLeft: 0 });
+    expect(
+      terminal.db.prepare("SELECT count(*) FROM case_event WHERE type = 'pin-reset'").pluck().get(),
+    ).toBe(0);
     terminal.setCentralUrl(url);
     world.central.store.setTerminalStatus(terminal.identity.terminalId, 'revoked', 'test');
     await expect(
