@@ -36,6 +36,7 @@ Usage:
   madoguchi-central review resolve REVIEW_ID --data-dir D --by STAFF_ID
   madoguchi-central trust add FILE --data-dir D [--test] [--json]
   madoguchi-central trust list --data-dir D [--json]
+  madoguchi-central resets list --data-dir D [--card SERIAL] [--json]
   madoguchi-central stats --data-dir D [--json]
 
 --data-dir defaults to $MADOGUCHI_CENTRAL_DIR. Protocol: docs/sync-protocol.md.`;
@@ -276,6 +277,22 @@ export async function runCentralCli(
           return 0;
         }
         throw new UsageError('trust add FILE [--test] | trust list');
+      }
+      case 'resets': {
+        // Every request a terminal made for a card's reset secret, served or refused.
+        if (rest[0] !== 'list') throw new UsageError('resets list [--card SERIAL]');
+        const card = values.card?.[0];
+        const requests = withStore((store) => store.listResetSecretRequests(card));
+        print(
+          requests,
+          requests
+            .map(
+              (r) =>
+                `${r.requestedAt}  ${r.cardSerial}  ${r.terminalId} (${r.officeId})  ${r.reason}  ${r.outcome}${r.refusal ? `: ${r.refusal}` : ''}`,
+            )
+            .join('\n') || 'No reset secret requests.',
+        );
+        return 0;
       }
       case 'stats': {
         const stats = withStore((store) => store.stats());

@@ -8,6 +8,7 @@
 import '../../main/card/trust/reflect-metadata';
 import { describe, expect, it } from 'vitest';
 import { seedOffice } from '../../central/admin';
+import { runCentralCli } from '../../central/cli';
 import { AuthService } from '../../main/auth/auth-service';
 import { SecondPerson } from '../../main/auth/second-person';
 import { MyNumberCard } from '../../main/card/mynumber/client';
@@ -230,6 +231,14 @@ describe('a card’s reset secret from central', () => {
       [otherOffice, 'refused', 'card_other_office'],
       [dispatched, 'refused', 'card_not_resettable'],
     ]);
+    // Central's administrators read them with the CLI.
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), env: {} };
+    const args = ['resets', 'list', '--data-dir', world.centralDir, '--card', otherOffice];
+    expect(await runCentralCli(args, io)).toBe(0);
+    expect(out.join('\n')).toContain(
+      `${otherOffice}  ${terminal.identity.terminalId} (${terminal.identity.officeCode})  pin-blocked  refused: card_other_office`,
+    );
   });
 
   it('says RESET_SECRET_OFFLINE when central cannot be reached, and UNAVAILABLE once revoked', async () => {
