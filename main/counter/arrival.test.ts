@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ARRIVAL_OUTCOMES as STORED_OUTCOMES } from '../../db/migrations/0090-second-person-and-arrival';
+import { ARRIVAL_OUTCOMES } from '../../preload/values';
 import { tempStore } from '../../test/support/store';
 import { fixtureCard } from '../card/mynumber/testing';
 import { virtualCardChannel } from '../card/virtual/channel';
@@ -160,5 +162,13 @@ describe('the arrival check of a shipment (交付前設定)', () => {
     );
     expect(result.outcome).toBe('unreadable');
     expect(store.getCard(target.cardSerial)?.state).toBe('dispatched');
+  });
+});
+
+describe('the arrival outcomes', () => {
+  it('the screen lists exactly what migration 0090 lets the store hold', () => {
+    // The migration keeps its own frozen copy (a migration never changes); the contract's list
+    // is what the screen counts by. They must agree, or an outcome would show nowhere.
+    expect([...ARRIVAL_OUTCOMES]).toEqual([...STORED_OUTCOMES]);
   });
 });
